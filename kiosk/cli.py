@@ -1,0 +1,119 @@
+"""`kiosk` command: run the hall back office, manage its tokens, find halls on the LAN."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from kiosk.config import ConfigError, load_config
+from kiosk.hall.catalogue import CatalogueError
+from kiosk.hall.errors import HallError
+from kiosk.hall.service import ROLES
+from kiosk.hall.store import StoreError
+
+
+def _store_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="data directory (holds hall.db for SQLite)")
+    p.add_argument("--config", metavar="FILE", help="hall configuration (TOML); defaults apply otherwise")
+    p.add_argument(
+        "--db", metavar="URL", help="database URL, e.g. postgresql://user:pw@host/hall (default SQLite)"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="kiosk", description="Community service hall kiosk and back office")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the hall back office (HTTP API, event stream, zeroconf)")
+    _store_args(s)
+    s.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (default from config: 8750)")
+
+    t = sub.add_parser("token", help="create, list or revoke API tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tc = tsub.add_parser("create", help="create a token and print it on stdout (shown once; stored hashed)")
+    _store_args(tc)
+    tc.add_argument("--role", required=True, choices=ROLES)
+    tc.add_argument("--name", required=True, help="the device or person the token is for")
+    tl = tsub.add_parser("list", help="list tokens (never their values)")
+    _store_args(tl)
+    tr = tsub.add_parser("revoke", help="revoke a token by its id")
+    _store_args(tr)
+    tr.add_argument("id", type=int)
+
+    d = sub.add_parser("discover", help="list hall back offices advertised on the LAN")
+    d.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
+    d.add_argument(
+        "--interface",
+        action="append",
+        metavar="ADDR",
+        help="only browse on this interface address (repeatable); default all",
+    )
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    try:
+        if args.command == "discover":
+            from kiosk.hall.discovery import discover_halls, format_halls
+
+            print(format_halls(discover_halls(args.timeout, args.interface)))
+            return 0
+        config = load_config(args.config)
+        if args.command == "serve":
+            from kiosk.hall.server import serve
+
+            if not args.data and not (args.db or config.server.db):
+                print("kiosk serve: give --data DIR (SQLite) or --db URL", file=sys.stderr)
+                return 2
+            serve(
+                config, args.data, args.host or config.server.host, args.port or config.server.port, args.db
+            )
+            return 0
+        return _token(args, config)
+    except (ConfigError, CatalogueError, StoreError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    except HallError as exc:
+        print(f"kiosk: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _token(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
+    from kiosk.hall.server import open_hall
+
+    if not args.data and not (args.db or config.server.db):
+        print("kiosk token: give --data DIR (SQLite) or --db URL", file=sys.stderr)
+        return 2
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    hall = open_hall(config, args.data, args.db)
+    try:
+        svc = hall.service
+        if args.token_command == "create":
+            token_id, token = svc.create_token(args.role, args.name)
+            print(token)
+            print(
+                f"token {token_id} for {args.name!r} ({args.role}) created; it is shown only now",
+                file=sys.stderr,
+            )
+        elif args.token_command == "list":
+            for t in svc.list_tokens():
+                state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+                print(f"{t['id']:>4}  {t['role']:<10}  {t['name']:<30}  created {t['created_at']}  {state}")
+        else:
+            if not svc.revoke_token(args.id):
+                print(f"kiosk token: no active token with id {args.id}", file=sys.stderr)
+                return 1
+            print(f"token {args.id} revoked", file=sys.stderr)
+        return 0
+    finally:
+        hall.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""The one configuration loader: defaults.toml, overlaid by a hall's own TOML file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kiosk.hall.policy import QueuePolicy
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+
+
+class ConfigError(ValueError):
+    """A setting a technician must fix; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class HallSettings:
+    name: str
+    name_en: str
+    timezone: str
+    catalogue: str
+    public_url: str
+    seed_counters: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    host: str
+    port: int
+    db: str
+    idempotency_ttl_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverySettings:
+    enabled: bool
+    interfaces: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    hall: HallSettings
+    queue: QueuePolicy
+    server: ServerSettings
+    discovery: DiscoverySettings
+    source: str
+
+
+def _merge(defaults: dict[str, Any], given: dict[str, Any], source: str, prefix: str = "") -> dict[str, Any]:
+    merged = dict(defaults)
+    for key, value in given.items():
+        where = f"{prefix}{key}"
+        if key not in defaults:
+            raise ConfigError(f"{source}: unknown setting '{where}'")
+        default = defaults[key]
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: '{where}' must be a table")
+            merged[key] = _merge(default, value, source, where + ".")
+            continue
+        # bool is an int in Python; keep them apart so `port = true` is refused.
+        if type(value) is not type(default) and not (isinstance(default, float) and type(value) is int):
+            raise ConfigError(
+                f"{source}: '{where}' must be {type(default).__name__}, got {type(value).__name__} {value!r}"
+            )
+        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: '{where}' must be a list of strings")
+        merged[key] = value
+    return merged
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _queue_policy(q: dict[str, Any], source: str) -> QueuePolicy:
+    m = _HHMM.match(q["business_day_start"])
+    if not m:
+        raise ConfigError(
+            f"{source}: 'queue.business_day_start' must be HH:MM, got {q['business_day_start']!r}"
+        )
+    for key in (
+        "max_wait_s",
+        "priority_burst",
+        "max_recalls",
+        "requeue_offset",
+        "green_age",
+        "appointment_early_s",
+        "appointment_late_s",
+    ):
+        if q[key] < 0:
+            raise ConfigError(f"{source}: 'queue.{key}' must not be negative")
+    if q["estimate_window"] < 1:
+        raise ConfigError(f"{source}: 'queue.estimate_window' must be at least 1")
+    return QueuePolicy(
+        max_wait_s=q["max_wait_s"],
+        priority_burst=q["priority_burst"],
+        max_recalls=q["max_recalls"],
+        requeue_offset=q["requeue_offset"],
+        green_age=q["green_age"],
+        day_start_minute=int(m.group(1)) * 60 + int(m.group(2)),
+        appointment_early_s=q["appointment_early_s"],
+        appointment_late_s=q["appointment_late_s"],
+        estimate_window=q["estimate_window"],
+    )
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    with DEFAULTS_PATH.open("rb") as f:
+        defaults = tomllib.load(f)
+    source = str(path) if path else str(DEFAULTS_PATH)
+    given: dict[str, Any] = {}
+    if path:
+        try:
+            with open(path, "rb") as f:
+                given = tomllib.load(f)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{source}: no such configuration file") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    merged = _merge(defaults, given, source)
+    hall = merged["hall"]
+    try:
+        ZoneInfo(hall["timezone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{source}: 'hall.timezone' {hall['timezone']!r} is not a known time zone") from exc
+    server = merged["server"]
+    if not 0 < server["port"] < 65536:
+        raise ConfigError(f"{source}: 'server.port' must be 1..65535")
+    policy = _queue_policy(merged["queue"], source)
+    return Config(
+        hall=HallSettings(**hall),
+        queue=policy,
+        server=ServerSettings(**server),
+        discovery=DiscoverySettings(
+            enabled=merged["discovery"]["enabled"], interfaces=tuple(merged["discovery"]["interfaces"])
+        ),
+        source=source,
+    )

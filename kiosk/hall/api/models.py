@@ -1,0 +1,158 @@
+"""Typed request and response bodies of the local API (v1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+GreenReason = Literal["age", "disability", "illness", "pregnancy", "military"]
+ColourName = Literal["green", "yellow", "blue"]
+Ident = Field(min_length=1, max_length=64)
+
+
+class Strict(BaseModel):
+    # A misspelt field must not be silently ignored (e.g. "green_reasons" would lose a priority).
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(BaseModel):
+    code: str
+    message: str
+    message_zh: str
+    details: dict[str, Any] | None = None
+
+
+class TicketIn(Strict):
+    matter: str | None = Field(default=None, min_length=1, max_length=64)
+    green_reason: GreenReason | None = None
+    appointment: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class CheckInIn(Strict):
+    green_reason: GreenReason | None = None
+
+
+class TicketBrief(BaseModel):
+    id: str
+    number: str
+    colour: ColourName
+    matter: str
+    status: str
+    counter: str | None
+    window: int | None
+
+
+class Ticket(TicketBrief):
+    matter_name_zh: str
+    matter_name_en: str
+    day: str
+    issued_at: str
+    called_at: str | None
+    appointment: bool
+    waiting_ahead: int | None
+    estimated_wait_s: int | None
+
+
+class StaffTicket(Ticket):
+    """What a counter sees of the ticket it called: also why it is green, so staff can check it."""
+
+    green_reason: GreenReason | None
+    recalls: int
+
+
+class CounterIn(Strict):
+    window: int = Field(ge=1, le=9999, description="window number shown on boards and spoken in calls")
+    name_zh: str = Field(min_length=1, max_length=100)
+    name_en: str = Field(min_length=1, max_length=100)
+    matters: list[str] = Field(default_factory=list, description="matter ids this counter serves")
+    groups: list[str] = Field(default_factory=list, description="counter groups whose matters it serves")
+
+
+class Counter(BaseModel):
+    id: str
+    window: int
+    name_zh: str
+    name_en: str
+    matters: list[str]
+    groups: list[str]
+    paused: bool
+    serves: list[str]
+    current: TicketBrief | None
+
+
+class CallIn(Strict):
+    ticket: str = Field(min_length=1, max_length=64)
+
+
+class TransferIn(Strict):
+    matter: str = Field(min_length=1, max_length=64)
+
+
+class RatingIn(Strict):
+    level: int = Field(ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
+    tags: list[str] = Field(default_factory=list, max_length=6)
+
+
+class Rating(BaseModel):
+    ticket: str
+    level: int
+    label_zh: str
+    tags: list[str]
+
+
+class AppointmentIn(Strict):
+    matter: str = Field(min_length=1, max_length=64)
+    slot_start: datetime = Field(description="ISO 8601 with a UTC offset")
+    slot_end: datetime
+    reference: str | None = Field(default=None, max_length=64, description="the booking system's own code")
+
+
+class Appointment(BaseModel):
+    id: str
+    matter: str
+    slot_start: str
+    slot_end: str
+    status: str
+    reference: str | None
+    ticket: str | None
+
+
+class DeviceStatusIn(Strict):
+    kind: str = Field(min_length=1, max_length=32)
+    status: Literal["ok", "degraded", "fault"]
+    reason: str = Field(default="", max_length=500)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Device(BaseModel):
+    id: str
+    kind: str
+    status: str
+    reason: str
+    details: dict[str, Any]
+    reporter: str
+    reported_at: str
+    changed_at: str
+    age_s: float
+
+
+class Event(BaseModel):
+    seq: int
+    type: str
+    ts: float
+    data: dict[str, Any]
+
+
+class EventPage(BaseModel):
+    events: list[Event]
+    last_seq: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    api: str
+    hall: str
+    database: str
+    last_seq: int

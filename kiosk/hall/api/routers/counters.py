@@ -1,0 +1,94 @@
+"""Counters (windows): configuration by the admin, and the staff actions of call, serve and transfer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from kiosk.hall.api.deps import (
+    Admin,
+    AnyRole,
+    Staff,
+    Svc,
+)
+from kiosk.hall.api.models import CallIn, Counter, CounterIn, Error, StaffTicket, TransferIn
+
+router = APIRouter(tags=["counters"])
+E409 = {404: {"model": Error}, 409: {"model": Error}}
+
+
+@router.get("/counters", response_model=list[Counter])
+def list_counters(svc: Svc, _: AnyRole) -> list[dict]:  # type: ignore[type-arg]
+    return svc.list_counters()
+
+
+@router.get("/counters/{counter_id}", response_model=Counter, responses=E409)
+def get_counter(counter_id: str, svc: Svc, _: AnyRole) -> dict:  # type: ignore[type-arg]
+    return svc.get_counter(counter_id)
+
+
+@router.put("/counters/{counter_id}", response_model=Counter, responses={422: {"model": Error}})
+def put_counter(counter_id: str, body: CounterIn, response: Response, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
+    """Create or replace a counter: its window number, names, and the matters (or groups) it serves."""
+    view, created = svc.put_counter(
+        counter_id[:32], body.window, body.name_zh, body.name_en, body.matters, body.groups
+    )
+    response.status_code = 201 if created else 200
+    return view
+
+
+@router.delete("/counters/{counter_id}", status_code=204, responses=E409)
+def delete_counter(counter_id: str, svc: Svc, _: Admin) -> Response:
+    svc.delete_counter(counter_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/counters/{counter_id}/call-next",
+    response_model=StaffTicket,
+    responses={204: {"description": "no ticket waits for this counter"}, **E409},
+)
+def call_next(counter_id: str, svc: Svc, _: Staff) -> object:
+    ticket = svc.call_next(counter_id)
+    return Response(status_code=204) if ticket is None else ticket
+
+
+@router.post("/counters/{counter_id}/call", response_model=StaffTicket, responses=E409)
+def call_ticket(counter_id: str, body: CallIn, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    """Call one chosen waiting ticket out of order."""
+    return svc.call_ticket(counter_id, body.ticket)
+
+
+@router.post("/counters/{counter_id}/recall", response_model=StaffTicket, responses=E409)
+def recall(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.recall(counter_id)
+
+
+@router.post("/counters/{counter_id}/no-show", response_model=StaffTicket, responses=E409)
+def no_show(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.no_show(counter_id)
+
+
+@router.post("/counters/{counter_id}/start", response_model=StaffTicket, responses=E409)
+def start(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.start(counter_id)
+
+
+@router.post("/counters/{counter_id}/finish", response_model=StaffTicket, responses=E409)
+def finish(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.finish(counter_id)
+
+
+@router.post("/counters/{counter_id}/transfer", response_model=StaffTicket, responses=E409)
+def transfer(counter_id: str, body: TransferIn, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    """Send the ticket being served to another matter's queue, first in its colour, same number."""
+    return svc.transfer(counter_id, body.matter)
+
+
+@router.post("/counters/{counter_id}/pause", response_model=Counter, responses=E409)
+def pause(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.set_paused(counter_id, True)
+
+
+@router.post("/counters/{counter_id}/resume", response_model=Counter, responses=E409)
+def resume(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    return svc.set_paused(counter_id, False)

@@ -1,0 +1,83 @@
+"""Tickets: issue (kiosk, counter desk), public status, staff actions by ticket, rating."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from kiosk.hall.api.deps import (
+    Issuer,
+    Rater,
+    Staff,
+    Svc,
+)
+from kiosk.hall.api.models import Error, Rating, RatingIn, StaffTicket, Ticket, TicketIn
+from kiosk.hall.errors import HallError
+from kiosk.hall.service import IssueResult
+
+router = APIRouter(tags=["tickets"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+def issue_response(result: IssueResult, response: Response) -> dict:  # type: ignore[type-arg]
+    response.status_code = result.status_code
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return result.body
+
+
+def need_key(key: str | None) -> str:
+    if not key:
+        raise HallError(
+            "idempotency_key_required",
+            "send an Idempotency-Key header (a fresh random value per ticket, reused on retries)",
+        )
+    return key
+
+
+@router.post(
+    "/tickets",
+    status_code=201,
+    response_model=Ticket,
+    responses={400: {"model": Error}, 404: {"model": Error}, 409: {"model": Error}},
+)
+def issue_ticket(
+    body: TicketIn,
+    response: Response,
+    svc: Svc,
+    who: Issuer,
+    key: IdemKey = None,
+) -> dict:  # type: ignore[type-arg]
+    """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two."""
+    result = svc.issue_ticket(
+        body.matter, body.green_reason, body.appointment, principal=who, idempotency_key=need_key(key)
+    )
+    return issue_response(result, response)
+
+
+@router.get("/tickets/{ticket_id}", response_model=Ticket, responses={404: {"model": Error}})
+def get_ticket(ticket_id: str, svc: Svc) -> dict:  # type: ignore[type-arg]
+    """Public: anyone holding the ticket's id (its QR code) may see its status. No personal data."""
+    return svc.get_ticket(ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response_model=StaffTicket, responses={409: {"model": Error}})
+def cancel(ticket_id: str, svc: Svc, _: Issuer) -> dict:  # type: ignore[type-arg]
+    return svc.cancel(ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/reinstate", response_model=StaffTicket, responses={409: {"model": Error}})
+def reinstate(ticket_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
+    """A no-show who came back: waiting again, `requeue_offset` tickets back in its colour."""
+    return svc.reinstate(ticket_id)
+
+
+@router.post(
+    "/tickets/{ticket_id}/rating",
+    status_code=201,
+    response_model=Rating,
+    responses={409: {"model": Error}, 422: {"model": Error}},
+)
+def rate(ticket_id: str, body: RatingIn, svc: Svc, _: Rater) -> dict:  # type: ignore[type-arg]
+    return svc.rate(ticket_id, body.level, body.tags)

@@ -1,0 +1,155 @@
+"""Tables of the hall store, as SQLAlchemy Core metadata (the migrations create them; tests compare the two).
+
+Times are epoch seconds (float) so SQLite and PostgreSQL store and compare them alike; business days are
+ISO dates ('2026-11-23') so numbering can be keyed by them. No table holds a name or an ID-card number.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("window", Integer, nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    # JSON lists of matter ids and counter-group ids; a counter serves their union.
+    Column("matters", Text, nullable=False),
+    Column("groups", Text, nullable=False),
+    Column("paused", Boolean, nullable=False, default=False),
+    # Green/yellow calls since the last blue call: the calling rule's memory per counter.
+    Column("streak", Integer, nullable=False, default=0),
+    Column("updated_at", Float, nullable=False),
+)
+
+day_sequences = Table(
+    "day_sequences",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("colour", String(8), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("matter", String(64), nullable=False),
+    Column("slot_start", Float, nullable=False),
+    Column("slot_end", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    # An external booking reference (the booking system's own code), never personal data.
+    Column("reference", String(64), nullable=True),
+    Column("ticket_id", String(32), nullable=True),
+    Column("created_at", Float, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("day", String(10), nullable=False),
+    Column("colour", String(8), nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("matter", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    # Only the counter sees why a ticket is green; it is never printed, shown publicly or put in events.
+    Column("green_reason", String(16), nullable=True),
+    Column("appointment_id", String(32), ForeignKey("appointments.id"), nullable=True),
+    Column("appointment_start", Float, nullable=True),
+    Column("position", Float, nullable=False),
+    Column("wait_start", Float, nullable=False),
+    Column("issued_at", Float, nullable=False),
+    Column("called_at", Float, nullable=True),
+    Column("started_at", Float, nullable=True),
+    Column("finished_at", Float, nullable=True),
+    Column("counter_id", String(32), nullable=True),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("transfers", Integer, nullable=False, default=0),
+    Column("rating", Integer, nullable=True),
+    UniqueConstraint("day", "number"),
+    Index(None, "status", "day"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("ticket_id", String(32), nullable=True),
+    Column("counter_id", String(32), nullable=True),
+    Column("data", Text, nullable=False),
+    Index(None, "ts"),
+    # SQLite would otherwise reuse the highest seq after a delete; sequence numbers must only grow.
+    sqlite_autoincrement=True,
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float, nullable=True),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("token_id", Integer, primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index(None, "created_at"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("reporter", String(100), nullable=False),
+    Column("reported_at", Float, nullable=False),
+    Column("changed_at", Float, nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("ticket_id", String(32), ForeignKey("tickets.id"), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("counter_id", String(32), nullable=True),
+    Column("created_at", Float, nullable=False),
+)

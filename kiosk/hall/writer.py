@@ -1,0 +1,156 @@
+"""The back office's single writer: every change to queue state runs here, one command at a time.
+
+One thread owning all writes makes the calling rule race-free on any database (no ticket can be called at
+two counters, no number issued twice). Commands that arrive together are committed together (group
+commit): each runs in its own SAVEPOINT, so a failing command leaves no half-written row while the others
+still land, and one fsync covers the batch. A command's result is released only after its commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, insert
+
+from kiosk.hall import schema
+from kiosk.hall.errors import HallError
+from kiosk.hall.events import Event
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_BATCH = 64
+
+
+@dataclass
+class Tx:
+    """What a command sees: the connection inside its savepoint, the time, and where to put events."""
+
+    conn: Connection
+    now: float
+    events: list[Event] = field(default_factory=list)
+
+    def emit(
+        self, type_: str, data: dict[str, Any], ticket_id: str | None = None, counter_id: str | None = None
+    ) -> Event:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        res = self.conn.execute(
+            insert(schema.events).values(
+                ts=self.now, type=type_, ticket_id=ticket_id, counter_id=counter_id, data=text
+            )
+        )
+        seq = res.inserted_primary_key[0]
+        ev: Event = {"seq": int(seq), "type": type_, "ts": self.now, "data": data}
+        self.events.append(ev)
+        return ev
+
+
+@dataclass
+class _Command:
+    fn: Callable[[Tx], Any]
+    future: Future[Any]
+
+
+class Writer:
+    def __init__(
+        self, engine: Engine, on_commit: Callable[[list[Event]], None], clock: Callable[[], float] = time.time
+    ) -> None:
+        self._engine = engine
+        self._on_commit = on_commit
+        self._clock = clock
+        self._queue: queue.Queue[_Command | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="hall-writer", daemon=True)
+        self._closed = False
+        self._thread.start()
+
+    def submit(self, fn: Callable[[Tx], T]) -> Future[T]:
+        fut: Future[T] = Future()
+        if self._closed:
+            fut.set_exception(HallError("store_unavailable", "the back office is shutting down"))
+            return fut
+        self._queue.put(_Command(fn, fut))
+        return fut
+
+    def run(self, fn: Callable[[Tx], T], timeout: float = 30.0) -> T:
+        return self.submit(fn).result(timeout)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        conn: Connection | None = None
+        while True:
+            first = self._queue.get()
+            if first is None:
+                break
+            batch = [first]
+            stop = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            try:
+                if conn is None:
+                    conn = self._engine.connect()
+                self._run_batch(conn, batch)
+            except Exception as exc:  # the database itself failed: nothing of the batch is acknowledged
+                log.error("hall store write failed: %s", exc)
+                err = HallError("store_unavailable", "the hall database could not save the change; try again")
+                for cmd in batch:
+                    if not cmd.future.done():
+                        cmd.future.set_exception(err)
+                if conn is not None:
+                    try:
+                        conn.close()
+                    except Exception:
+                        log.debug("closing a broken connection failed", exc_info=True)
+                    conn = None
+            if stop:
+                break
+        if conn is not None:
+            conn.close()
+
+    def _run_batch(self, conn: Connection, batch: list[_Command]) -> None:
+        outcomes: list[tuple[_Command, bool, Any, list[Event]]] = []
+        with conn.begin():
+            for cmd in batch:
+                tx = Tx(conn, self._clock())
+                sp = conn.begin_nested()
+                try:
+                    result = cmd.fn(tx)
+                except BaseException as exc:
+                    sp.rollback()
+                    if not isinstance(exc, HallError):
+                        log.exception("hall command failed")
+                    outcomes.append((cmd, False, exc, []))
+                else:
+                    sp.commit()
+                    outcomes.append((cmd, True, result, tx.events))
+        # Committed (the `with` raised otherwise): only now may anyone learn of the results.
+        committed = [ev for *_, evs in outcomes for ev in evs]
+        if committed:
+            try:
+                self._on_commit(committed)
+            except Exception:
+                log.exception("publishing events failed")
+        for cmd, ok, value, _ in outcomes:
+            if ok:
+                cmd.future.set_result(value)
+            else:
+                cmd.future.set_exception(value)

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root for the system packages):
+#   bash setup.sh run    install what the product needs, then run the hall back office (SQLite, simulated devices)
+#   bash setup.sh test   install the same plus test tools (PostgreSQL, avahi, Xvfb …), then run the whole test suite
+# Both are idempotent: what is already installed is left alone.
+set -euo pipefail
+
+mode="${1:-}"
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: bash setup.sh run|test" >&2; exit 2 ;;
+esac
+shift || true
+
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# What the product itself needs on the machine: a venv-capable Python, a Chinese font, speech, and the
+# libraries the Qt wheels load (offscreen and xcb). See the README for why each is here.
+product_pkgs=(
+  python3-venv
+  fonts-wqy-microhei fonts-noto-cjk
+  espeak-ng libespeak-ng1 alsa-utils
+  libgl1 libegl1 libfontconfig1 libfreetype6 libxkbcommon0 libglib2.0-0 libdbus-1-3
+  libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1
+  libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libpulse0 libpipewire-0.3-0
+)
+# What the tests add: a PostgreSQL server they start themselves, a stock mDNS browser (avahi) with its
+# D-Bus, network namespaces, a virtual screen, and tools to inspect sound and serial lines.
+test_pkgs=(
+  postgresql
+  avahi-daemon avahi-utils dbus iproute2
+  xvfb xauth sox socat
+)
+
+pkgs=("${product_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: these Debian packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 1
+  fi
+  say "installing ${#missing[@]} Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  # policy-rc.d 101: the packages must not start their own daemons here (tests start private ones).
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+  rm -f /usr/sbin/policy-rc.d
+  trap - EXIT
+else
+  say "Debian packages: all ${#pkgs[@]} present"
+fi
+
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+  echo "setup.sh: Python 3.11 or newer is needed (found: $("$python" --version 2>&1))" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtualenv .venv"
+  "$python" -m venv .venv
+fi
+extras=""
+[ "$mode" = test ] && extras="[test]"
+stamp=".venv/.installed${extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "installing the project into .venv (pip install -e .${extras})"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+  touch "$stamp"
+else
+  say "project already installed in .venv"
+fi
+
+if [ "$mode" = run ]; then
+  data="${HALL_DATA:-$here/var/hall}"
+  say "running the hall back office on http://127.0.0.1:8750 (data: $data; Ctrl-C stops it)"
+  exec .venv/bin/kiosk serve --data "$data" "$@"
+fi
+
+say "ruff check"
+.venv/bin/ruff check .
+say "pytest (SQLite and PostgreSQL, real servers on loopback)"
+export HALL_REQUIRE_PG=1 HALL_REQUIRE_AVAHI=1
+set +e
+.venv/bin/pytest "$@"
+rc=$?
+set -e
+# pytest's 5 means no test ran: that is a failure of this command, never a pass.
+exit "$rc"
