@@ -1,0 +1,61 @@
+"""The configuration loader: defaults, overlays, and errors that name the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import ConfigError, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "hall.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults_are_the_design_numbers() -> None:
+    c = load_config()
+    q = c.queue
+    assert (q.max_wait_s, q.priority_burst, q.max_recalls, q.requeue_offset, q.green_age) == (
+        1800,
+        2,
+        2,
+        3,
+        60,
+    )
+    assert q.day_start_minute == 0 and c.hall.timezone == "Asia/Shanghai"
+    assert (c.server.host, c.server.port) == ("127.0.0.1", 8750)
+
+
+def test_overlay_changes_only_what_it_names(tmp_path: Path) -> None:
+    c = load_config(write(tmp_path, '[queue]\npriority_burst = 3\nbusiness_day_start = "04:30"\n'))
+    assert c.queue.priority_burst == 3 and c.queue.day_start_minute == 270 and c.queue.max_wait_s == 1800
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[queue]\nmax_wait = 10\n", "unknown setting 'queue.max_wait'"),
+        ("[queue]\nmax_wait_s = '10'\n", "'queue.max_wait_s' must be int"),
+        ("[server]\nport = true\n", "'server.port' must be int"),
+        ("[server]\nport = 70000\n", "server.port"),
+        ("[queue]\npriority_burst = -1\n", "must not be negative"),
+        ('[queue]\nbusiness_day_start = "25:00"\n', "HH:MM"),
+        ('[hall]\ntimezone = "Mars/Olympus"\n', "not a known time zone"),
+        ("[queue\n", "not valid TOML"),
+        ("queue = 1\n", "'queue' must be a table"),
+        ("[discovery]\ninterfaces = [1]\n", "list of strings"),
+    ],
+)
+def test_bad_settings_are_named(tmp_path: Path, text: str, words: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert words in str(err.value) and str(path) in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_config(tmp_path / "nope.toml")
