@@ -95,6 +95,9 @@ def _queue_policy(q: dict[str, Any], source: str) -> QueuePolicy:
     ):
         if q[key] < 0:
             raise ConfigError(f"{source}: 'queue.{key}' must not be negative")
+    # With 0 a waiting blue would always go first, and "at most one blue between green calls" could not hold.
+    if q["priority_burst"] < 1:
+        raise ConfigError(f"{source}: 'queue.priority_burst' must be at least 1")
     if q["estimate_window"] < 1:
         raise ConfigError(f"{source}: 'queue.estimate_window' must be at least 1")
     return QueuePolicy(

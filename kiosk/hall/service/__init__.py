@@ -1,0 +1,37 @@
+"""The hall service layer: the only way anything (API, kiosk UI, CLI) reads or changes the hall's state.
+
+Changes run as commands on the single writer thread (kiosk.hall.writer); the rules they apply come from the
+pure policy (kiosk.hall.policy). Every change emits events in the same transaction, so statistics, call
+boards and audit all see exactly what was committed.
+"""
+
+from kiosk.hall.service.appointments import Appointments
+from kiosk.hall.service.base import (
+    DEVICE_STATES,
+    RATING_LEVELS,
+    RATING_TAGS,
+    ROLES,
+    IssueResult,
+    Principal,
+    ServiceBase,
+    hash_token,
+)
+from kiosk.hall.service.counters import Counters
+from kiosk.hall.service.hall import Hall
+from kiosk.hall.service.tickets import Tickets
+from kiosk.hall.service.tokens import Tokens
+
+__all__ = [
+    "DEVICE_STATES",
+    "RATING_LEVELS",
+    "RATING_TAGS",
+    "ROLES",
+    "HallService",
+    "IssueResult",
+    "Principal",
+    "hash_token",
+]
+
+
+class HallService(Tickets, Appointments, Counters, Hall, Tokens, ServiceBase):
+    """The hall's service layer, assembled from its parts (each a module of this package)."""

@@ -1,0 +1,273 @@
+"""What every part of the service layer shares: construction, row look-ups, views of tickets and counters."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Row, and_, func, select, update
+
+from kiosk.config import Config
+from kiosk.hall import policy as P
+from kiosk.hall import schema as S
+from kiosk.hall.catalogue import Catalogue, Matter
+from kiosk.hall.errors import HallError
+from kiosk.hall.events import EventHub
+from kiosk.hall.store import Store
+from kiosk.hall.writer import Tx, Writer
+
+log = logging.getLogger(__name__)
+
+
+ROLES = ("kiosk", "display", "counter", "technician", "admin")
+RATING_LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+RATING_TAGS = ("efficiency", "competence", "attitude", "guidance", "environment", "other")
+DEVICE_STATES = ("ok", "degraded", "fault")
+TOKEN_CACHE_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    token_id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueResult:
+    status_code: int  # 201 for a new ticket; a replay returns what the first request got
+    body: dict[str, Any]
+    replayed: bool
+
+
+def _fingerprint(op: str, payload: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps([op, payload], sort_keys=True).encode()).hexdigest()
+
+
+def hash_token(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServiceBase:
+    def __init__(
+        self, config: Config, catalogue: Catalogue, store: Store, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.config = config
+        self.policy = config.queue
+        self.catalogue = catalogue
+        self.store = store
+        self.tz = ZoneInfo(config.hall.timezone)
+        self.clock = clock
+        with store.read.connect() as conn:
+            last = conn.execute(select(func.max(S.events.c.seq))).scalar() or 0
+        self.hub = EventHub(int(last))
+        self.writer = Writer(store.write, self.hub.publish, clock)
+        self._tokens: dict[str, tuple[float, Principal | None]] = {}
+        self._tokens_lock = threading.Lock()
+        self._housekeeping_stop = threading.Event()
+        self._housekeeping: threading.Thread | None = None
+
+    # --- life -------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._housekeeping_stop.set()
+        self.writer.close()
+
+    # --- small helpers ----------------------------------------------------------------------------
+
+    def today(self, now: float | None = None) -> str:
+        return P.business_day(self.clock() if now is None else now, self.tz, self.policy).isoformat()
+
+    def iso(self, ts: float | None) -> str | None:
+        return None if ts is None else datetime.fromtimestamp(ts, self.tz).isoformat(timespec="seconds")
+
+    def _matter(self, matter_id: str) -> Matter:
+        m = self.catalogue.matter(matter_id)
+        if m is None:
+            raise HallError(
+                "unknown_matter", f"there is no matter {matter_id!r} in the catalogue", {"matter": matter_id}
+            )
+        return m
+
+    def _served(self, counter: Row[Any]) -> set[str]:
+        served = set(json.loads(counter.matters))
+        for g in json.loads(counter.groups):
+            served.update(m.id for m in self.catalogue.group_matters(g))
+        return served
+
+    def _counter(self, conn: Connection, counter_id: str) -> Row[Any]:
+        row = conn.execute(select(S.counters).where(S.counters.c.id == counter_id)).first()
+        if row is None:
+            raise HallError("unknown_counter", f"there is no counter {counter_id!r}", {"counter": counter_id})
+        return row
+
+    def _ticket(self, conn: Connection, ticket_id: str) -> Row[Any]:
+        row = conn.execute(select(S.tickets).where(S.tickets.c.id == ticket_id)).first()
+        if row is None:
+            raise HallError("unknown_ticket", "there is no such ticket", {"ticket": ticket_id})
+        return row
+
+    def _sharing(self, conn: Connection, matter: str) -> tuple[set[str], int]:
+        """Matters whose tickets compete with `matter`'s for its counters, and how many of those are open.
+
+        With no counter configured for the matter yet, its catalogue counter group stands in.
+        """
+        shared: set[str] = set()
+        open_counters = 0
+        for c in conn.execute(select(S.counters)).all():
+            served = self._served(c)
+            if matter in served:
+                shared |= served
+                open_counters += not c.paused
+        if not shared:
+            m = self.catalogue.matter(matter)
+            shared = {x.id for x in self.catalogue.group_matters(m.counter_group)} if m else {matter}
+        return shared, open_counters
+
+    def _mean_service_s(self, conn: Connection, matter: str) -> float:
+        t = S.tickets.c
+        rows = conn.execute(
+            select(t.started_at, t.finished_at)
+            .where(t.matter == matter, t.finished_at.is_not(None), t.started_at.is_not(None))
+            .order_by(t.finished_at.desc())
+            .limit(self.policy.estimate_window)
+        ).all()
+        if rows:
+            return sum(r.finished_at - r.started_at for r in rows) / len(rows)
+        m = self.catalogue.matter(matter)
+        return float(m.avg_service_s) if m else 600.0
+
+    def _ahead(self, conn: Connection, ticket: Row[Any], now: float) -> tuple[int, int]:
+        """(waiting ahead, estimated wait in seconds) of a waiting ticket."""
+        shared, open_counters = self._sharing(conn, ticket.matter)
+        t = S.tickets.c
+        base = and_(
+            t.status == P.Status.WAITING, t.day == ticket.day, t.matter.in_(shared), t.id != ticket.id
+        )
+        colour = P.Colour(ticket.colour)
+        if ticket.appointment_start is not None and ticket.appointment_start <= now:
+            same_cond = and_(
+                t.appointment_start.is_not(None), t.appointment_start <= ticket.appointment_start
+            )
+        else:
+            same_cond = t.position < ticket.position
+        same = conn.execute(select(func.count()).where(base, t.colour == colour, same_cond)).scalar() or 0
+        higher_colours = [c.value for c in P.Colour if c.rank < colour.rank]
+        higher = 0
+        if higher_colours:
+            higher = (
+                conn.execute(select(func.count()).where(base, t.colour.in_(higher_colours))).scalar() or 0
+            )
+        ahead = P.ahead_from_counts(colour, same, higher, self.policy)
+        return ahead, P.estimate_wait_s(ahead, self._mean_service_s(conn, ticket.matter), open_counters)
+
+    def _window(self, conn: Connection, counter_id: str | None) -> int | None:
+        if counter_id is None:
+            return None
+        row = conn.execute(select(S.counters.c.window).where(S.counters.c.id == counter_id)).first()
+        return row.window if row else None
+
+    def _ticket_brief(self, row: Row[Any], window: int | None) -> dict[str, Any]:
+        """What events and call boards carry about a ticket: public facts only, never why it is green."""
+        return {
+            "id": row.id,
+            "number": row.number,
+            "colour": row.colour,
+            "matter": row.matter,
+            "status": row.status,
+            "counter": row.counter_id,
+            "window": window,
+        }
+
+    def _ticket_view(
+        self, conn: Connection, row: Row[Any], now: float, staff: bool = False
+    ) -> dict[str, Any]:
+        m = self.catalogue.matter(row.matter)
+        view = self._ticket_brief(row, self._window(conn, row.counter_id))
+        view.update(
+            matter_name_zh=m.name_zh if m else row.matter,
+            matter_name_en=m.name_en if m else row.matter,
+            day=row.day,
+            issued_at=self.iso(row.issued_at),
+            called_at=self.iso(row.called_at),
+            appointment=row.appointment_id is not None,
+            waiting_ahead=None,
+            estimated_wait_s=None,
+        )
+        if row.status == P.Status.WAITING:
+            view["waiting_ahead"], view["estimated_wait_s"] = self._ahead(conn, row, now)
+        if staff:
+            view["green_reason"] = row.green_reason
+            view["recalls"] = row.recalls
+        return view
+
+    def _active_at(self, conn: Connection, counter_id: str) -> Row[Any] | None:
+        t = S.tickets.c
+        return conn.execute(
+            select(S.tickets).where(
+                t.counter_id == counter_id, t.status.in_([P.Status.CALLED, P.Status.SERVING])
+            )
+        ).first()
+
+    def _transition(self, ticket: Row[Any], action: str) -> P.Status:
+        try:
+            return P.transition(P.Status(ticket.status), action, ticket.recalls, self.policy)
+        except P.TransitionError as exc:
+            raise HallError(
+                exc.code,
+                f"ticket {ticket.number}: {exc.message}",
+                {"ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status}},
+            ) from exc
+
+    def _set_ticket(
+        self,
+        tx: Tx,
+        ticket: Row[Any],
+        counter: Row[Any] | None,
+        event: str,
+        extra: dict[str, Any] | None = None,
+        **values: Any,
+    ) -> dict[str, Any]:
+        tx.conn.execute(update(S.tickets).where(S.tickets.c.id == ticket.id).values(**values))
+        row = self._ticket(tx.conn, ticket.id)
+        window = counter.window if counter is not None else None
+        data = {"ticket": self._ticket_brief(row, window), **(extra or {})}
+        tx.emit(event, data, ticket_id=row.id, counter_id=counter.id if counter is not None else None)
+        return self._ticket_view(tx.conn, row, tx.now, staff=True)
+
+    def _colour_positions(self, conn: Connection, ticket: Row[Any], shared: Iterable[str]) -> list[float]:
+        t = S.tickets.c
+        return list(
+            conn.execute(
+                select(t.position).where(
+                    t.status == P.Status.WAITING,
+                    t.day == ticket.day,
+                    t.colour == ticket.colour,
+                    t.matter.in_(list(shared)),
+                    t.id != ticket.id,
+                )
+            ).scalars()
+        )
+
+    def _counter_view(self, conn: Connection, row: Row[Any]) -> dict[str, Any]:
+        active = self._active_at(conn, row.id)
+        return {
+            "id": row.id,
+            "window": row.window,
+            "name_zh": row.name_zh,
+            "name_en": row.name_en,
+            "matters": json.loads(row.matters),
+            "groups": json.loads(row.groups),
+            "paused": row.paused,
+            "serves": sorted(self._served(row)),
+            "current": self._ticket_brief(active, row.window) if active is not None else None,
+        }

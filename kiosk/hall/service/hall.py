@@ -1,0 +1,196 @@
+"""Hall-wide: the queue snapshot, events, statistics, housekeeping and device health."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, delete, func, insert, select, update
+
+from kiosk.hall import policy as P
+from kiosk.hall import schema as S
+from kiosk.hall.errors import HallError
+from kiosk.hall.events import Event, event_from_row
+from kiosk.hall.service.base import DEVICE_STATES, ServiceBase
+from kiosk.hall.stats import compute_stats
+from kiosk.hall.writer import Tx
+
+log = logging.getLogger(__name__)
+
+
+class Hall(ServiceBase):
+    # --- the queue as a whole ---------------------------------------------------------------------
+
+    def queue_snapshot(self) -> dict[str, Any]:
+        """Public snapshot for call boards: counts, who is at which window, last calls. No personal data."""
+        now = self.clock()
+        day = self.today(now)
+        t = S.tickets.c
+        with self.store.read.connect() as conn:
+            waiting = {c.value: 0 for c in P.Colour}
+            by_matter: dict[str, dict[str, int]] = {}
+            for matter, colour, n in conn.execute(
+                select(t.matter, t.colour, func.count())
+                .where(t.status == P.Status.WAITING, t.day == day)
+                .group_by(t.matter, t.colour)
+            ):
+                waiting[colour] += n
+                by_matter.setdefault(matter, {c.value: 0 for c in P.Colour})[colour] = n
+            counters = [
+                self._counter_view(conn, r)
+                for r in conn.execute(select(S.counters).order_by(S.counters.c.window, S.counters.c.id)).all()
+            ]
+            windows = {c["id"]: c["window"] for c in counters}
+            recent = conn.execute(
+                select(S.tickets)
+                .where(t.day == day, t.called_at.is_not(None))
+                .order_by(t.called_at.desc())
+                .limit(8)
+            ).all()
+            return {
+                "day": day,
+                "time": self.iso(now),
+                "waiting": waiting,
+                "waiting_by_matter": by_matter,
+                "counters": [
+                    {k: c[k] for k in ("id", "window", "name_zh", "name_en", "paused", "current")}
+                    for c in counters
+                ],
+                "recent_calls": [
+                    dict(
+                        self._ticket_brief(r, windows.get(r.counter_id or "")),
+                        called_at=self.iso(r.called_at),
+                    )
+                    for r in recent
+                ],
+                "last_seq": self.hub.last_seq,
+            }
+
+    # --- events and statistics --------------------------------------------------------------------
+
+    def events_since(self, seq: int, limit: int = 500) -> list[Event]:
+        mem = self.hub.since(seq, limit)
+        if mem is not None:
+            return mem
+        e = S.events.c
+        with self.store.read.connect() as conn:
+            rows = conn.execute(
+                select(e.seq, e.ts, e.type, e.data).where(e.seq > seq).order_by(e.seq).limit(limit)
+            ).all()
+        return [event_from_row(r.seq, r.ts, r.type, r.data) for r in rows]
+
+    def stats(self, day: date | None = None) -> dict[str, Any]:
+        d = day or P.business_day(self.clock(), self.tz, self.policy)
+        start, end = P.day_bounds(d, self.tz, self.policy)
+        e = S.events.c
+        with self.store.read.connect() as conn:
+            rows = conn.execute(
+                select(e.seq, e.ts, e.type, e.data).where(e.ts >= start, e.ts < end).order_by(e.seq)
+            ).all()
+        result = compute_stats(event_from_row(r.seq, r.ts, r.type, r.data) for r in rows)
+        result["day"] = d.isoformat()
+        return result
+
+    # --- housekeeping -----------------------------------------------------------------------------
+
+    def start_housekeeping(self, interval_s: float = 30.0) -> None:
+        """Expire yesterday's unfinished tickets and forget old idempotency keys, now and periodically."""
+        self.housekeep()
+
+        def loop() -> None:
+            while not self._housekeeping_stop.wait(interval_s):
+                try:
+                    self.housekeep()
+                except HallError as exc:
+                    log.warning("housekeeping skipped: %s", exc.message)
+
+        self._housekeeping = threading.Thread(target=loop, name="hall-housekeeping", daemon=True)
+        self._housekeeping.start()
+
+    def housekeep(self) -> int:
+        """Expire active tickets of earlier business days; forget idempotency keys past their time."""
+
+        def cmd(tx: Tx) -> int:
+            t = S.tickets.c
+            today = self.today(tx.now)
+            stale = tx.conn.execute(
+                select(S.tickets).where(t.day < today, t.status.in_([s.value for s in P.ACTIVE_STATUSES]))
+            ).all()
+            for row in stale:
+                self._set_ticket(
+                    tx, row, None, "ticket.expired", status=P.Status.EXPIRED.value, finished_at=tx.now
+                )
+            tx.conn.execute(
+                delete(S.idempotency).where(
+                    S.idempotency.c.created_at < tx.now - self.config.server.idempotency_ttl_s
+                )
+            )
+            return len(stale)
+
+        return self.writer.run(cmd)
+
+    # --- devices ----------------------------------------------------------------------------------
+
+    def report_device(
+        self, device_id: str, kind: str, status: str, reason: str, details: dict[str, Any], reporter: str
+    ) -> dict[str, Any]:
+        if status not in DEVICE_STATES:
+            raise HallError("invalid_request", f"status must be one of {', '.join(DEVICE_STATES)}")
+
+        def cmd(tx: Tx) -> dict[str, Any]:
+            c = S.devices.c
+            old = tx.conn.execute(select(S.devices).where(c.id == device_id)).first()
+            changed = old is None or (old.status, old.reason, old.kind) != (status, reason, kind)
+            values = {
+                "kind": kind,
+                "status": status,
+                "reason": reason,
+                "details": json.dumps(details, ensure_ascii=False),
+                "reporter": reporter,
+                "reported_at": tx.now,
+            }
+            if old is None:
+                tx.conn.execute(insert(S.devices).values(id=device_id, changed_at=tx.now, **values))
+            else:
+                tx.conn.execute(
+                    update(S.devices)
+                    .where(c.id == device_id)
+                    .values(changed_at=tx.now if changed else old.changed_at, **values)
+                )
+            if changed:
+                # Only changes become events, so a device's heartbeat does not flood the stream.
+                tx.emit(
+                    "device.status",
+                    {
+                        "device": {
+                            "id": device_id,
+                            "kind": kind,
+                            "status": status,
+                            "reason": reason,
+                            "reporter": reporter,
+                        }
+                    },
+                )
+            return self._device_view(tx.conn.execute(select(S.devices).where(c.id == device_id)).one())
+
+        return self.writer.run(cmd)
+
+    def _device_view(self, row: Row[Any]) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "kind": row.kind,
+            "status": row.status,
+            "reason": row.reason,
+            "details": json.loads(row.details),
+            "reporter": row.reporter,
+            "reported_at": self.iso(row.reported_at),
+            "changed_at": self.iso(row.changed_at),
+            "age_s": round(self.clock() - row.reported_at, 1),
+        }
+
+    def list_devices(self) -> list[dict[str, Any]]:
+        with self.store.read.connect() as conn:
+            return [self._device_view(r) for r in conn.execute(select(S.devices).order_by(S.devices.c.id))]

@@ -1,0 +1,262 @@
+"""Tickets: issue (idempotent), public view, reinstate, cancel, and the resident's rating."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from kiosk.hall import policy as P
+from kiosk.hall import schema as S
+from kiosk.hall.errors import HallError
+from kiosk.hall.service.base import (
+    RATING_LEVELS,
+    RATING_TAGS,
+    IssueResult,
+    Principal,
+    ServiceBase,
+    _fingerprint,
+)
+from kiosk.hall.writer import Tx
+
+log = logging.getLogger(__name__)
+
+
+class Tickets(ServiceBase):
+    # --- idempotency ------------------------------------------------------------------------------
+
+    def _idem_lookup(self, conn: Connection, token_id: int, key: str, fp: str) -> IssueResult | None:
+        c = S.idempotency.c
+        row = conn.execute(select(S.idempotency).where(c.token_id == token_id, c.key == key)).first()
+        if row is None:
+            return None
+        if row.fingerprint != fp:
+            raise HallError(
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different request; use a new key",
+            )
+        return IssueResult(row.status_code, json.loads(row.body), True)
+
+    def _idem_store(self, tx: Tx, token_id: int, key: str, fp: str, result: IssueResult) -> None:
+        tx.conn.execute(
+            insert(S.idempotency).values(
+                token_id=token_id,
+                key=key,
+                fingerprint=fp,
+                status_code=result.status_code,
+                body=json.dumps(result.body, ensure_ascii=False),
+                created_at=tx.now,
+            )
+        )
+
+    # --- tickets ----------------------------------------------------------------------------------
+
+    def issue_ticket(
+        self,
+        matter: str | None,
+        green_reason: str | None = None,
+        appointment: str | None = None,
+        *,
+        principal: Principal | None = None,
+        idempotency_key: str | None = None,
+    ) -> IssueResult:
+        """Issue a ticket (or check in an appointment). Safe to retry with the same idempotency key."""
+        if green_reason is not None and green_reason not in P.GREEN_REASONS:
+            raise HallError("invalid_request", f"green_reason must be one of {', '.join(P.GREEN_REASONS)}")
+        fp = _fingerprint(
+            "issue", {"matter": matter, "green_reason": green_reason, "appointment": appointment}
+        )
+
+        def cmd(tx: Tx) -> IssueResult:
+            if principal is not None and idempotency_key is not None:
+                replay = self._idem_lookup(tx.conn, principal.token_id, idempotency_key, fp)
+                if replay is not None:
+                    return replay
+            result = self._issue(tx, matter, green_reason, appointment)
+            if principal is not None and idempotency_key is not None:
+                self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
+            return result
+
+        return self.writer.run(cmd)
+
+    def _issue(
+        self, tx: Tx, matter_id: str | None, green_reason: str | None, appointment_id: str | None
+    ) -> IssueResult:
+        conn, now = tx.conn, tx.now
+        appt_start: float | None = None
+        if appointment_id is not None:
+            a = conn.execute(select(S.appointments).where(S.appointments.c.id == appointment_id)).first()
+            if a is None:
+                raise HallError(
+                    "unknown_appointment", "there is no such appointment", {"appointment": appointment_id}
+                )
+            if a.status != "booked":
+                details: dict[str, Any] = {"appointment": a.id, "status": a.status}
+                if a.ticket_id:
+                    t = self._ticket(conn, a.ticket_id)
+                    details["ticket"] = {"id": t.id, "number": t.number}
+                raise HallError("appointment_not_booked", f"this appointment is already {a.status}", details)
+            if matter_id is not None and matter_id != a.matter:
+                raise HallError(
+                    "appointment_matter_mismatch", f"the appointment is for {a.matter!r}, not {matter_id!r}"
+                )
+            if now < a.slot_start - self.policy.appointment_early_s:
+                raise HallError(
+                    "appointment_too_early",
+                    f"check-in opens at {self.iso(a.slot_start - self.policy.appointment_early_s)}",
+                )
+            if now > a.slot_start + self.policy.appointment_late_s:
+                raise HallError(
+                    "appointment_expired",
+                    "the check-in time of this appointment has passed; take an ordinary ticket",
+                )
+            matter_id = a.matter
+            appt_start = a.slot_start
+        if matter_id is None:
+            raise HallError("invalid_request", "give a matter (or an appointment)")
+        matter = self._matter(matter_id)
+        colour = P.choose_colour(matter.enterprise, green_reason)
+        day = self.today(now)
+        n = self._next_number(conn, day, colour)
+        ticket_id = secrets.token_urlsafe(16)
+        conn.execute(
+            insert(S.tickets).values(
+                id=ticket_id,
+                day=day,
+                colour=colour.value,
+                number=P.format_number(colour, n),
+                matter=matter.id,
+                status=P.Status.WAITING.value,
+                green_reason=green_reason,
+                appointment_id=appointment_id,
+                appointment_start=appt_start,
+                position=float(n),
+                wait_start=max(now, appt_start) if appt_start is not None else now,
+                issued_at=now,
+                recalls=0,
+                transfers=0,
+            )
+        )
+        if appointment_id is not None:
+            conn.execute(
+                update(S.appointments)
+                .where(S.appointments.c.id == appointment_id)
+                .values(status="checked_in", ticket_id=ticket_id)
+            )
+        row = self._ticket(conn, ticket_id)
+        view = self._ticket_view(conn, row, now)
+        tx.emit(
+            "ticket.issued",
+            {"ticket": self._ticket_brief(row, None), "appointment": appointment_id is not None},
+            ticket_id=ticket_id,
+        )
+        return IssueResult(201, view, False)
+
+    def _next_number(self, conn: Connection, day: str, colour: P.Colour) -> int:
+        # Bumped in the ticket's own transaction: a number is never issued twice, even across a crash.
+        c = S.day_sequences.c
+        res = conn.execute(
+            update(S.day_sequences)
+            .where(c.day == day, c.colour == colour.value)
+            .values(last_number=c.last_number + 1)
+        )
+        if res.rowcount == 0:
+            conn.execute(insert(S.day_sequences).values(day=day, colour=colour.value, last_number=1))
+            return 1
+        return int(
+            conn.execute(select(c.last_number).where(c.day == day, c.colour == colour.value)).scalar_one()
+        )
+
+    def get_ticket(self, ticket_id: str, staff: bool = False) -> dict[str, Any]:
+        with self.store.read.connect() as conn:
+            return self._ticket_view(conn, self._ticket(conn, ticket_id), self.clock(), staff)
+
+    # --- tickets: staff actions by ticket ----------------------------------------------------------
+
+    def reinstate(self, ticket_id: str) -> dict[str, Any]:
+        """A no-show who comes back goes `requeue_offset` tickets back in its colour."""
+
+        def cmd(tx: Tx) -> dict[str, Any]:
+            ticket = self._ticket(tx.conn, ticket_id)
+            if ticket.day != self.today(tx.now):
+                raise HallError(
+                    "ticket_from_another_day", f"ticket {ticket.number} was issued on {ticket.day}"
+                )
+            self._transition(ticket, "reinstate")
+            shared, _ = self._sharing(tx.conn, ticket.matter)
+            positions = self._colour_positions(tx.conn, ticket, shared)
+            pos = P.requeue_position(positions, self.policy.requeue_offset, ticket.position)
+            return self._set_ticket(
+                tx,
+                ticket,
+                None,
+                "ticket.reinstated",
+                status=P.Status.WAITING.value,
+                position=pos,
+                wait_start=tx.now,
+                counter_id=None,
+                called_at=None,
+                finished_at=None,
+                recalls=0,
+            )
+
+        return self.writer.run(cmd)
+
+    def cancel(self, ticket_id: str) -> dict[str, Any]:
+        def cmd(tx: Tx) -> dict[str, Any]:
+            ticket = self._ticket(tx.conn, ticket_id)
+            self._transition(ticket, "cancel")
+            return self._set_ticket(
+                tx, ticket, None, "ticket.cancelled", status=P.Status.CANCELLED.value, finished_at=tx.now
+            )
+
+        return self.writer.run(cmd)
+
+    def rate(self, ticket_id: str, level: int, tags: list[str]) -> dict[str, Any]:
+        """Record the 好差评 of a finished ticket: once, voluntary, reasons only for the lower two levels."""
+        if level not in RATING_LEVELS:
+            raise HallError("invalid_rating", "level must be 1 (非常不满意) … 5 (非常满意)")
+        unknown = [x for x in tags if x not in RATING_TAGS]
+        if unknown:
+            raise HallError("invalid_rating", f"unknown reason tags {unknown}; use {', '.join(RATING_TAGS)}")
+        if tags and level > 2:
+            raise HallError("invalid_rating", "reason tags are only given with 不满意 or 非常不满意")
+
+        def cmd(tx: Tx) -> dict[str, Any]:
+            ticket = self._ticket(tx.conn, ticket_id)
+            if ticket.status != P.Status.DONE:
+                raise HallError("ticket_not_done", f"ticket {ticket.number} is {ticket.status}, not done")
+            if ticket.rating is not None:
+                raise HallError("already_rated", f"ticket {ticket.number} has been rated already")
+            tx.conn.execute(
+                insert(S.ratings).values(
+                    ticket_id=ticket.id,
+                    level=level,
+                    tags=json.dumps(tags),
+                    counter_id=ticket.counter_id,
+                    created_at=tx.now,
+                )
+            )
+            tx.conn.execute(update(S.tickets).where(S.tickets.c.id == ticket.id).values(rating=level))
+            tx.emit(
+                "ticket.rated",
+                {
+                    "ticket": {
+                        "id": ticket.id,
+                        "number": ticket.number,
+                        "colour": ticket.colour,
+                        "matter": ticket.matter,
+                        "counter": ticket.counter_id,
+                    },
+                    "level": level,
+                    "tags": tags,
+                },
+                ticket_id=ticket.id,
+                counter_id=ticket.counter_id,
+            )
+            return {"ticket": ticket.id, "level": level, "label_zh": RATING_LEVELS[level], "tags": tags}
+
+        return self.writer.run(cmd)

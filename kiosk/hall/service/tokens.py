@@ -1,0 +1,83 @@
+"""API tokens: created and revoked by the CLI, checked (with a short cache) on every request."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from kiosk.hall import schema as S
+from kiosk.hall.errors import HallError
+from kiosk.hall.service.base import ROLES, TOKEN_CACHE_S, Principal, ServiceBase, hash_token
+from kiosk.hall.writer import Tx
+
+log = logging.getLogger(__name__)
+
+
+class Tokens(ServiceBase):
+    # --- tokens -----------------------------------------------------------------------------------
+
+    def create_token(self, role: str, name: str) -> tuple[int, str]:
+        if role not in ROLES:
+            raise HallError("invalid_request", f"role must be one of {', '.join(ROLES)}")
+        if not name.strip():
+            raise HallError("invalid_request", "give the token a name (the device or person it is for)")
+        token = "hq_" + secrets.token_urlsafe(32)
+
+        def cmd(tx: Tx) -> int:
+            res = tx.conn.execute(
+                insert(S.tokens).values(
+                    name=name.strip(), role=role, token_hash=hash_token(token), created_at=tx.now
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+        return self.writer.run(cmd), token
+
+    def revoke_token(self, token_id: int) -> bool:
+        def cmd(tx: Tx) -> bool:
+            res = tx.conn.execute(
+                update(S.tokens)
+                .where(S.tokens.c.id == token_id, S.tokens.c.revoked_at.is_(None))
+                .values(revoked_at=tx.now)
+            )
+            return res.rowcount == 1
+
+        done = self.writer.run(cmd)
+        with self._tokens_lock:
+            self._tokens.clear()
+        return done
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        with self.store.read.connect() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "role": r.role,
+                    "created_at": self.iso(r.created_at),
+                    "revoked_at": self.iso(r.revoked_at),
+                }
+                for r in conn.execute(select(S.tokens).order_by(S.tokens.c.id))
+            ]
+
+    def authenticate(self, token: str) -> Principal | None:
+        h = hash_token(token)
+        now = time.monotonic()
+        with self._tokens_lock:
+            hit = self._tokens.get(h)
+            if hit is not None and now - hit[0] < TOKEN_CACHE_S:
+                return hit[1]
+        with self.store.read.connect() as conn:
+            row = conn.execute(
+                select(S.tokens).where(S.tokens.c.token_hash == h, S.tokens.c.revoked_at.is_(None))
+            ).first()
+        principal = Principal(row.id, row.name, row.role) if row else None
+        with self._tokens_lock:
+            if len(self._tokens) > 10000:
+                self._tokens.clear()
+            self._tokens[h] = (now, principal)
+        return principal
