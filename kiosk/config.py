@@ -49,6 +49,7 @@ class Config:
     queue: QueuePolicy
     server: ServerSettings
     discovery: DiscoverySettings
+    devices: dict[str, dict[str, Any]]
     source: str
 
 
@@ -126,6 +127,17 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{source}: no such configuration file") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    # Device tables are free-form (each driver checks its own keys); a hall may name kinds of its own.
+    given_devices = given.pop("devices", {})
+    if not isinstance(given_devices, dict) or not all(isinstance(v, dict) for v in given_devices.values()):
+        raise ConfigError(f"{source}: 'devices' must hold one table per device kind, e.g. [devices.printer]")
+    devices = {kind: dict(table) for kind, table in defaults.pop("devices").items()}
+    for kind, table in given_devices.items():
+        default = devices.get(kind, {})
+        # Naming another driver starts from that driver's own defaults, not the default driver's settings.
+        same_driver = table.get("driver", default.get("driver")) == default.get("driver")
+        base = default if same_driver else {}
+        devices[kind] = {**base, **table}
     merged = _merge(defaults, given, source)
     hall = merged["hall"]
     try:
@@ -143,5 +155,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         discovery=DiscoverySettings(
             enabled=merged["discovery"]["enabled"], interfaces=tuple(merged["discovery"]["interfaces"])
         ),
+        devices=devices,
         source=source,
     )

@@ -1,0 +1,79 @@
+"""Tests' side of the simulators: start one as a real process, send it commands, stop it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class SimProc:
+    def __init__(self, module: str, *args: str, timeout: float = 20.0) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self._buf = b""
+        self.info = self._line(timeout)
+        if not self.info.get("ready"):
+            raise RuntimeError(f"{module} did not start: {self.info}")
+
+    @property
+    def device(self) -> str:
+        return str(self.info["device"])
+
+    def _line(self, timeout: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        sel = selectors.DefaultSelector()
+        sel.register(fd, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or (self.proc.poll() is not None and not sel.select(0)):
+                err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+                raise TimeoutError(f"no answer from the simulator within {timeout}s {err}")
+            if sel.select(min(left, 0.2)):
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    continue
+                self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return dict(json.loads(line))
+
+    def command(self, *words: str, timeout: float = 10.0) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((" ".join(words) + "\n").encode())
+        self.proc.stdin.flush()
+        answer = self._line(timeout)
+        if not answer.get("ok"):
+            raise RuntimeError(f"simulator refused {' '.join(words)!r}: {answer}")
+        return answer
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError, TimeoutError, RuntimeError):
+                self.command("quit", timeout=3)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def __enter__(self) -> SimProc:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
