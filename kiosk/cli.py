@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     _store_args(tr)
     tr.add_argument("id", type=int)
 
+    doc = sub.add_parser("doctor", help="check every configured device: status, self-test, diagnostics")
+    doc.add_argument("--config", metavar="FILE", help="hall configuration (TOML) naming the devices")
+    doc.add_argument("--kind", action="append", help="only this device kind (repeatable)")
+    doc.add_argument("--list", action="store_true", help="list the installed drivers and exit")
+    doc.add_argument("--json", action="store_true", help="print the full diagnostics as JSON")
+    doc.add_argument("--report", metavar="URL", help="also report each device's status to this back office")
+    doc.add_argument("--token", help="token for --report (technician, kiosk, display or counter)")
+
     d = sub.add_parser("discover", help="list hall back offices advertised on the LAN")
     d.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
     d.add_argument(
@@ -65,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
             print(format_halls(discover_halls(args.timeout, args.interface)))
             return 0
         config = load_config(args.config)
+        if args.command == "doctor":
+            from kiosk import doctor
+
+            if args.list:
+                for kind, names in doctor.registry.available().items():
+                    print(f"{kind:<10} {', '.join(names)}")
+                return 0
+            return doctor.run(
+                config.devices, args.kind, as_json=args.json, report_url=args.report, token=args.token
+            )
         if args.command == "serve":
             from kiosk.hall.server import serve
 
