@@ -77,3 +77,20 @@ def test_a_failing_command_leaves_nothing_and_spares_its_batch(store: Store) -> 
         assert [e["type"] for e in svc.events_since(0)] == ["test.good", "test.good"]
     finally:
         svc.close()
+
+
+def test_a_lone_failing_command_rolls_back_and_the_writer_goes_on(store: Store) -> None:
+    svc = HallService(load_config(), load_catalogue(DEFAULT_CATALOGUE_PATH), store)
+    try:
+
+        def bad(tx: Tx) -> None:
+            tx.emit("test.bad", {})
+            raise HallError("invalid_request", "refused")
+
+        with pytest.raises(HallError):
+            svc.writer.run(bad)
+        assert svc.writer.run(lambda tx: tx.emit("test.good", {})["type"]) == "test.good"
+        with store.read.connect() as conn:
+            assert conn.execute(select(schema.events.c.type)).scalars().all() == ["test.good"]
+    finally:
+        svc.close()

@@ -128,10 +128,12 @@ class Writer:
 
     def _run_batch(self, conn: Connection, batch: list[_Command]) -> None:
         outcomes: list[tuple[_Command, bool, Any, list[Event]]] = []
-        with conn.begin():
+        # A lone command needs no savepoint: if it fails, rolling back the transaction is the same thing.
+        alone = len(batch) == 1
+        with conn.begin() as root:
             for cmd in batch:
                 tx = Tx(conn, self._clock())
-                sp = conn.begin_nested()
+                sp = root if alone else conn.begin_nested()
                 try:
                     result = cmd.fn(tx)
                 except BaseException as exc:
@@ -140,7 +142,8 @@ class Writer:
                         log.exception("hall command failed")
                     outcomes.append((cmd, False, exc, []))
                 else:
-                    sp.commit()
+                    if not alone:
+                        sp.commit()
                     outcomes.append((cmd, True, result, tx.events))
         # Committed (the `with` raised otherwise): only now may anyone learn of the results.
         committed = [ev for *_, evs in outcomes for ev in evs]

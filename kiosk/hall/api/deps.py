@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall.errors import HallError
 from kiosk.hall.service import HallService, Principal
@@ -13,7 +14,8 @@ from kiosk.hall.service import HallService, Principal
 ANY_ROLE = ("kiosk", "display", "counter", "technician", "admin")
 
 
-def service(request: Request) -> HallService:
+async def service(request: Request) -> HallService:
+    # async: FastAPI would run a plain function in its threadpool, a thread hop per request for nothing.
     return request.app.state.service  # type: ignore[no-any-return]
 
 
@@ -26,7 +28,10 @@ def bearer(authorization: str | None) -> str | None:
 def authorize(svc: HallService, token: str | None, roles: tuple[str, ...]) -> Principal:
     if token is None:
         raise HallError("unauthenticated", "send a bearer token: Authorization: Bearer <token>")
-    principal = svc.authenticate(token)
+    return check_role(svc.authenticate(token), roles)
+
+
+def check_role(principal: Principal | None, roles: tuple[str, ...]) -> Principal:
     if principal is None:
         raise HallError("unauthenticated", "this token is unknown or revoked")
     if principal.role != "admin" and principal.role not in roles:
@@ -39,8 +44,15 @@ def authorize(svc: HallService, token: str | None, roles: tuple[str, ...]) -> Pr
 def require(*roles: str) -> Callable[..., Principal]:
     """A dependency admitting tokens of `roles` (and admin, who may do everything)."""
 
-    def dep(request: Request, authorization: str | None = Header(default=None)) -> Principal:
-        return authorize(service(request), bearer(authorization), roles)
+    async def dep(request: Request, authorization: str | None = Header(default=None)) -> Principal:
+        svc: HallService = request.app.state.service
+        token = bearer(authorization)
+        if token is None:
+            raise HallError("unauthenticated", "send a bearer token: Authorization: Bearer <token>")
+        known, principal = svc.cached_principal(token)
+        if not known:  # a database read: off the event loop
+            principal = await run_in_threadpool(svc.authenticate, token)
+        return check_role(principal, roles)
 
     return dep
 

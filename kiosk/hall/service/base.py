@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, and_, func, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
 from kiosk.config import Config
 from kiosk.hall import policy as P
@@ -70,6 +70,8 @@ class ServiceBase:
         with store.read.connect() as conn:
             last = conn.execute(select(func.max(S.events.c.seq))).scalar() or 0
         self.hub = EventHub(int(last))
+        self._counter_cache: tuple[tuple[Any, ...], list[tuple[frozenset[str], bool]]] | None = None
+        self._service_means: dict[str, tuple[float, float]] = {}
         self.writer = Writer(store.write, self.hub.publish, clock)
         self._tokens: dict[str, tuple[float, Principal | None]] = {}
         self._tokens_lock = threading.Lock()
@@ -116,24 +118,43 @@ class ServiceBase:
             raise HallError("unknown_ticket", "there is no such ticket", {"ticket": ticket_id})
         return row
 
-    def _sharing(self, conn: Connection, matter: str) -> tuple[set[str], int]:
+    def _sharing(self, conn: Connection, matter: str) -> tuple[frozenset[str], int]:
         """Matters whose tickets compete with `matter`'s for its counters, and how many of those are open.
 
         With no counter configured for the matter yet, its catalogue counter group stands in.
         """
         shared: set[str] = set()
         open_counters = 0
-        for c in conn.execute(select(S.counters)).all():
-            served = self._served(c)
+        for served, paused in self._counter_sets(conn):
             if matter in served:
                 shared |= served
-                open_counters += not c.paused
+                open_counters += not paused
         if not shared:
             m = self.catalogue.matter(matter)
             shared = {x.id for x in self.catalogue.group_matters(m.counter_group)} if m else {matter}
-        return shared, open_counters
+        return frozenset(shared), open_counters
+
+    def _counter_sets(self, conn: Connection) -> list[tuple[frozenset[str], bool]]:
+        """Each counter's served matters and whether it is paused, cached while the counters are unchanged.
+
+        The cache key is read through `conn`, so a transaction always sees its own view of the counters and a
+        rolled-back change can never stick in the cache.
+        """
+        c = S.counters.c
+        key = tuple(conn.execute(select(func.count(), func.max(c.updated_at), func.sum(c.updated_at))).one())
+        cached = self._counter_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        sets = [(frozenset(self._served(r)), bool(r.paused)) for r in conn.execute(select(S.counters)).all()]
+        self._counter_cache = (key, sets)
+        return sets
 
     def _mean_service_s(self, conn: Connection, matter: str) -> float:
+        """Mean of the matter's last `estimate_window` services, refreshed at most every 30 s."""
+        hit = self._service_means.get(matter)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < 30.0:
+            return hit[1]
         t = S.tickets.c
         rows = conn.execute(
             select(t.started_at, t.finished_at)
@@ -142,31 +163,38 @@ class ServiceBase:
             .limit(self.policy.estimate_window)
         ).all()
         if rows:
-            return sum(r.finished_at - r.started_at for r in rows) / len(rows)
-        m = self.catalogue.matter(matter)
-        return float(m.avg_service_s) if m else 600.0
+            mean = sum(r.finished_at - r.started_at for r in rows) / len(rows)
+        else:
+            m = self.catalogue.matter(matter)
+            mean = float(m.avg_service_s) if m else 600.0
+        self._service_means[matter] = (now, mean)
+        return mean
 
-    def _ahead(self, conn: Connection, ticket: Row[Any], now: float) -> tuple[int, int]:
+    def _ahead(self, conn: Connection, ticket: Any, now: float) -> tuple[int, int]:
         """(waiting ahead, estimated wait in seconds) of a waiting ticket."""
         shared, open_counters = self._sharing(conn, ticket.matter)
         t = S.tickets.c
-        base = and_(
-            t.status == P.Status.WAITING, t.day == ticket.day, t.matter.in_(shared), t.id != ticket.id
-        )
         colour = P.Colour(ticket.colour)
         if ticket.appointment_start is not None and ticket.appointment_start <= now:
-            same_cond = and_(
-                t.appointment_start.is_not(None), t.appointment_start <= ticket.appointment_start
-            )
+            before = and_(t.appointment_start.is_not(None), t.appointment_start <= ticket.appointment_start)
         else:
-            same_cond = t.position < ticket.position
-        same = conn.execute(select(func.count()).where(base, t.colour == colour, same_cond)).scalar() or 0
-        higher_colours = [c.value for c in P.Colour if c.rank < colour.rank]
-        higher = 0
-        if higher_colours:
-            higher = (
-                conn.execute(select(func.count()).where(base, t.colour.in_(higher_colours))).scalar() or 0
-            )
+            before = t.position < ticket.position
+        # One grouped count: same-colour tickets ahead, and every waiting ticket of a higher colour.
+        counts = dict(
+            conn.execute(
+                select(t.colour, func.count())
+                .where(
+                    t.day == ticket.day,
+                    t.status == P.Status.WAITING,
+                    t.matter.in_(sorted(shared)),
+                    t.id != ticket.id,
+                    or_(and_(t.colour == colour, before), t.colour != colour),
+                )
+                .group_by(t.colour)
+            ).all()
+        )
+        same = counts.get(colour.value, 0)
+        higher = sum(n for c, n in counts.items() if P.Colour(c).rank < colour.rank)
         ahead = P.ahead_from_counts(colour, same, higher, self.policy)
         return ahead, P.estimate_wait_s(ahead, self._mean_service_s(conn, ticket.matter), open_counters)
 

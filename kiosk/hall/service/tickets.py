@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from concurrent.futures import Future
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -64,6 +66,20 @@ class Tickets(ServiceBase):
         idempotency_key: str | None = None,
     ) -> IssueResult:
         """Issue a ticket (or check in an appointment). Safe to retry with the same idempotency key."""
+        return self.submit_issue(
+            matter, green_reason, appointment, principal=principal, idempotency_key=idempotency_key
+        ).result(30.0)
+
+    def submit_issue(
+        self,
+        matter: str | None,
+        green_reason: str | None = None,
+        appointment: str | None = None,
+        *,
+        principal: Principal | None = None,
+        idempotency_key: str | None = None,
+    ) -> Future[IssueResult]:
+        """`issue_ticket` without waiting: the future resolves once the ticket is committed."""
         if green_reason is not None and green_reason not in P.GREEN_REASONS:
             raise HallError("invalid_request", f"green_reason must be one of {', '.join(P.GREEN_REASONS)}")
         fp = _fingerprint(
@@ -80,7 +96,7 @@ class Tickets(ServiceBase):
                 self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
             return result
 
-        return self.writer.run(cmd)
+        return self.writer.submit(cmd)
 
     def _issue(
         self, tx: Tx, matter_id: str | None, green_reason: str | None, appointment_id: str | None
@@ -122,31 +138,35 @@ class Tickets(ServiceBase):
         day = self.today(now)
         n = self._next_number(conn, day, colour)
         ticket_id = secrets.token_urlsafe(16)
-        conn.execute(
-            insert(S.tickets).values(
-                id=ticket_id,
-                day=day,
-                colour=colour.value,
-                number=P.format_number(colour, n),
-                matter=matter.id,
-                status=P.Status.WAITING.value,
-                green_reason=green_reason,
-                appointment_id=appointment_id,
-                appointment_start=appt_start,
-                position=float(n),
-                wait_start=max(now, appt_start) if appt_start is not None else now,
-                issued_at=now,
-                recalls=0,
-                transfers=0,
-            )
-        )
+        values = {
+            "id": ticket_id,
+            "day": day,
+            "colour": colour.value,
+            "number": P.format_number(colour, n),
+            "matter": matter.id,
+            "status": P.Status.WAITING.value,
+            "green_reason": green_reason,
+            "appointment_id": appointment_id,
+            "appointment_start": appt_start,
+            "position": float(n),
+            "wait_start": max(now, appt_start) if appt_start is not None else now,
+            "issued_at": now,
+            "called_at": None,
+            "started_at": None,
+            "finished_at": None,
+            "counter_id": None,
+            "recalls": 0,
+            "transfers": 0,
+            "rating": None,
+        }
+        conn.execute(insert(S.tickets).values(**values))
         if appointment_id is not None:
             conn.execute(
                 update(S.appointments)
                 .where(S.appointments.c.id == appointment_id)
                 .values(status="checked_in", ticket_id=ticket_id)
             )
-        row = self._ticket(conn, ticket_id)
+        row = SimpleNamespace(**values)  # what was just inserted; reading it back would cost a query
         view = self._ticket_view(conn, row, now)
         tx.emit(
             "ticket.issued",
@@ -158,17 +178,16 @@ class Tickets(ServiceBase):
     def _next_number(self, conn: Connection, day: str, colour: P.Colour) -> int:
         # Bumped in the ticket's own transaction: a number is never issued twice, even across a crash.
         c = S.day_sequences.c
-        res = conn.execute(
+        n = conn.execute(
             update(S.day_sequences)
             .where(c.day == day, c.colour == colour.value)
             .values(last_number=c.last_number + 1)
-        )
-        if res.rowcount == 0:
+            .returning(c.last_number)
+        ).scalar()
+        if n is None:
             conn.execute(insert(S.day_sequences).values(day=day, colour=colour.value, last_number=1))
             return 1
-        return int(
-            conn.execute(select(c.last_number).where(c.day == day, c.colour == colour.value)).scalar_one()
-        )
+        return int(n)
 
     def get_ticket(self, ticket_id: str, staff: bool = False) -> dict[str, Any]:
         with self.store.read.connect() as conn:

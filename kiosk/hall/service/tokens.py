@@ -64,13 +64,20 @@ class Tokens(ServiceBase):
                 for r in conn.execute(select(S.tokens).order_by(S.tokens.c.id))
             ]
 
+    def cached_principal(self, token: str) -> tuple[bool, Principal | None]:
+        """(known, principal) from the cache alone, so an event loop can check a token without blocking."""
+        with self._tokens_lock:
+            hit = self._tokens.get(hash_token(token))
+        if hit is not None and time.monotonic() - hit[0] < TOKEN_CACHE_S:
+            return True, hit[1]
+        return False, None
+
     def authenticate(self, token: str) -> Principal | None:
+        known, principal = self.cached_principal(token)
+        if known:
+            return principal
         h = hash_token(token)
         now = time.monotonic()
-        with self._tokens_lock:
-            hit = self._tokens.get(h)
-            if hit is not None and now - hit[0] < TOKEN_CACHE_S:
-                return hit[1]
         with self.store.read.connect() as conn:
             row = conn.execute(
                 select(S.tokens).where(S.tokens.c.token_hash == h, S.tokens.c.revoked_at.is_(None))
