@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import sys
 import threading
 import tty
@@ -77,14 +78,22 @@ class PtyDevice:
             view = view[n:]
 
     def read(self, n: int = 4096) -> bytes:
-        """Blocking read of what the host sent; b'' once unplugged."""
-        fd = self.master
-        if fd < 0:
-            return b""
-        try:
-            return os.read(fd, n)
-        except OSError:
-            return b""
+        """Read what the host sent; b'' once unplugged.
+
+        Waits in short select() slices rather than one blocking os.read: a read blocked in the kernel would
+        keep the pty alive after unplug() closed it from another thread, and the driver would never see the
+        disconnection.
+        """
+        while True:
+            fd = self.master
+            if fd < 0:
+                return b""
+            try:
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if ready and fd == self.master:
+                    return os.read(fd, n)
+            except (OSError, ValueError):
+                return b""
 
     def close(self) -> None:
         self.unplug()
