@@ -83,8 +83,14 @@ fi
 
 if [ "$mode" = run ]; then
   data="${HALL_DATA:-$here/var/hall}"
+  mkdir -p "$data"
+  say "starting the simulated devices (ID-card reader, printer, QR scanner, LED display, camera)"
+  .venv/bin/kiosk simulate --data "$data" --report http://127.0.0.1:8750 --token-file "$data/admin-token" &
+  sim=$!
+  trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null' EXIT INT TERM
   say "running the hall back office on http://127.0.0.1:8750 (data: $data; Ctrl-C stops it)"
-  exec .venv/bin/kiosk serve --data "$data" "$@"
+  .venv/bin/kiosk serve --data "$data" "$@"
+  exit $?
 fi
 
 say "ruff check"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+import time
+from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
 from kiosk.hall.catalogue import CatalogueError
@@ -50,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     doc.add_argument("--report", metavar="URL", help="also report each device's status to this back office")
     doc.add_argument("--token", help="token for --report (technician, kiosk, display or counter)")
 
+    sim = sub.add_parser("simulate", help="run every device's simulator and write a devices config for them")
+    sim.add_argument("--data", metavar="DIR", required=True, help="where devices.toml and the ptys go")
+    sim.add_argument("--report", metavar="URL", help="report the devices' status to this back office")
+    sim.add_argument("--token", help="token for --report")
+    sim.add_argument(
+        "--token-file", metavar="FILE", help="read the token for --report from FILE (waits for it)"
+    )
+    sim.add_argument("--console", action="store_true", help="read `KIND COMMAND` lines on stdin")
+
     d = sub.add_parser("discover", help="list hall back offices advertised on the LAN")
     d.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
     d.add_argument(
@@ -72,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
 
             print(format_halls(discover_halls(args.timeout, args.interface)))
             return 0
+        if args.command == "simulate":
+            from kiosk import simulate
+
+            token = args.token or (_wait_for_file(args.token_file) if args.token_file else None)
+            return simulate.run(Path(args.data), args.report, token, args.console)
         config = load_config(args.config)
         if args.command == "doctor":
             from kiosk import doctor
@@ -100,6 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     except HallError as exc:
         print(f"kiosk: {exc.message}", file=sys.stderr)
         return 1
+
+
+def _wait_for_file(path: str, timeout: float = 60.0) -> str | None:
+    """The first start of `kiosk serve` writes the admin token; a simulator started beside it waits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError):
+            text = Path(path).read_text().strip()
+            if text:
+                return text
+        time.sleep(0.2)
+    print(f"kiosk: {path} did not appear; devices will not be reported", file=sys.stderr)
+    return None
 
 
 def _token(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
