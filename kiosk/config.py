@@ -44,11 +44,26 @@ class DiscoverySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DisplaySettings:
+    hall_url: str
+    token: str
+    locale: str
+    board_languages: tuple[str, ...]
+    announce_languages: tuple[str, ...]
+    announce_repeat: int
+    notices: tuple[str, ...]
+    recent_calls: int
+    flash_times: int
+    rating_timeout_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     hall: HallSettings
     queue: QueuePolicy
     server: ServerSettings
     discovery: DiscoverySettings
+    display: DisplaySettings
     devices: dict[str, dict[str, Any]]
     source: str
 
@@ -114,6 +129,23 @@ def _queue_policy(q: dict[str, Any], source: str) -> QueuePolicy:
     )
 
 
+LOCALES = ("zh_CN", "en")
+
+
+def _display(d: dict[str, Any], source: str) -> DisplaySettings:
+    for key in ("board_languages", "announce_languages"):
+        bad = [x for x in d[key] if x not in LOCALES]
+        if bad or not d[key]:
+            raise ConfigError(f"{source}: 'display.{key}' must list some of {', '.join(LOCALES)}")
+    if d["locale"] not in LOCALES:
+        raise ConfigError(f"{source}: 'display.locale' must be one of {', '.join(LOCALES)}")
+    if not 1 <= d["announce_repeat"] <= 3:
+        raise ConfigError(f"{source}: 'display.announce_repeat' must be 1, 2 or 3")
+    if not 0 <= d["flash_times"] <= 10:
+        raise ConfigError(f"{source}: 'display.flash_times' must be 0..10")
+    return DisplaySettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     with DEFAULTS_PATH.open("rb") as f:
         defaults = tomllib.load(f)
@@ -155,6 +187,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         discovery=DiscoverySettings(
             enabled=merged["discovery"]["enabled"], interfaces=tuple(merged["discovery"]["interfaces"])
         ),
+        display=_display(merged["display"], source),
         devices=devices,
         source=source,
     )
