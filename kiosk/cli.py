@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import logging
 import sys
 import time
@@ -44,6 +45,23 @@ def _parser() -> argparse.ArgumentParser:
     tr = tsub.add_parser("revoke", help="revoke a token by its id")
     _store_args(tr)
     tr.add_argument("id", type=int)
+
+    st = sub.add_parser("staff", help="hall staff accounts (they log in at counter terminals)")
+    ssub = st.add_subparsers(dest="staff_command", required=True)
+    sa = ssub.add_parser("add", help="create an account; the password is asked for (or read from stdin)")
+    _store_args(sa)
+    sa.add_argument("--username", required=True)
+    sa.add_argument("--name", required=True, help="the name shown at the counter, e.g. 王芳")
+    sa.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    sl = ssub.add_parser("list", help="list the accounts")
+    _store_args(sl)
+    for verb, help_text in (
+        ("disable", "disable an account and end its sessions"),
+        ("enable", "enable it again"),
+    ):
+        sd = ssub.add_parser(verb, help=help_text)
+        _store_args(sd)
+        sd.add_argument("username")
 
     doc = sub.add_parser("doctor", help="check every configured device: status, self-test, diagnostics")
     doc.add_argument("--config", metavar="FILE", help="hall configuration (TOML) naming the devices")
@@ -110,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
                 config, args.data, args.host or config.server.host, args.port or config.server.port, args.db
             )
             return 0
+        if args.command == "staff":
+            return _staff(args, config)
         return _token(args, config)
     except (ConfigError, CatalogueError, StoreError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
@@ -130,6 +150,42 @@ def _wait_for_file(path: str, timeout: float = 60.0) -> str | None:
         time.sleep(0.2)
     print(f"kiosk: {path} did not appear; devices will not be reported", file=sys.stderr)
     return None
+
+
+def _staff(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
+    from kiosk.hall.server import open_hall
+
+    if not args.data and not (args.db or config.server.db):
+        print("kiosk staff: give --data DIR (SQLite) or --db URL", file=sys.stderr)
+        return 2
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    password = ""
+    if args.staff_command == "add":
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password: ")
+            if getpass.getpass("again: ") != password:
+                print("kiosk staff: the two passwords differ", file=sys.stderr)
+                return 1
+    hall = open_hall(config, args.data, args.db)
+    try:
+        svc = hall.service
+        if args.staff_command == "add":
+            made = svc.create_staff(args.username, args.name, password)
+            print(f"staff account {made['username']!r} ({made['name']}) created", file=sys.stderr)
+        elif args.staff_command == "list":
+            for s in svc.list_staff():
+                state = f"disabled {s['disabled_at']}" if s["disabled_at"] else "active"
+                print(f"{s['username']:<20} {s['name']:<20} {state}")
+        else:
+            if not svc.set_staff_disabled(args.username, args.staff_command == "disable"):
+                print(f"kiosk staff: no account {args.username!r}", file=sys.stderr)
+                return 1
+            print(f"staff account {args.username!r} {args.staff_command}d", file=sys.stderr)
+        return 0
+    finally:
+        hall.close()
 
 
 def _token(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]

@@ -42,6 +42,9 @@ ERRORS: dict[str, tuple[int, str]] = {
     "appointment_not_booked": (409, "该预约已签到或已取消"),
     "appointment_matter_mismatch": (409, "预约的事项与所选事项不一致"),
     "invalid_slot": (422, "预约时段不正确"),
+    "bad_credentials": (401, "用户名或密码不正确"),
+    "too_many_attempts": (429, "密码错误次数过多,请稍后再试"),
+    "staff_exists": (409, "该工作人员账号已存在"),
     "store_unavailable": (503, "系统暂时无法保存,请稍后再试"),
     "internal_error": (500, "系统内部错误"),
 }

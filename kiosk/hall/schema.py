@@ -121,6 +121,21 @@ tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float, nullable=True),
+    # Session tokens of staff who logged in at a counter expire; device tokens do not.
+    Column("expires_at", Float, nullable=True),
+    Column("staff_id", Integer, nullable=True),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    # scrypt$n$r$p$salt$hash: a slow, salted hash, since staff choose their own passwords.
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("disabled_at", Float, nullable=True),
 )
 
 idempotency = Table(

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -29,6 +30,10 @@ T = TypeVar("T")
 
 MAX_BATCH = 64
 
+# Who is acting (set by the API's auth for each request, by the CLI for its commands): every event a
+# command emits records it as `by`, so the event log is also the audit trail of staff and device actions.
+ACTOR: ContextVar[dict[str, str] | None] = ContextVar("hall_actor", default=None)
+
 
 @dataclass
 class Tx:
@@ -37,10 +42,13 @@ class Tx:
     conn: Connection
     now: float
     events: list[Event] = field(default_factory=list)
+    actor: dict[str, str] | None = None
 
     def emit(
         self, type_: str, data: dict[str, Any], ticket_id: str | None = None, counter_id: str | None = None
     ) -> Event:
+        if self.actor is not None and "by" not in data:
+            data = {**data, "by": self.actor}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         res = self.conn.execute(
             insert(schema.events).values(
@@ -57,6 +65,7 @@ class Tx:
 class _Command:
     fn: Callable[[Tx], Any]
     future: Future[Any]
+    actor: dict[str, str] | None
 
 
 class Writer:
@@ -76,7 +85,7 @@ class Writer:
         if self._closed:
             fut.set_exception(HallError("store_unavailable", "the back office is shutting down"))
             return fut
-        self._queue.put(_Command(fn, fut))
+        self._queue.put(_Command(fn, fut, ACTOR.get()))
         return fut
 
     def run(self, fn: Callable[[Tx], T], timeout: float = 30.0) -> T:
@@ -132,7 +141,7 @@ class Writer:
         alone = len(batch) == 1
         with conn.begin() as root:
             for cmd in batch:
-                tx = Tx(conn, self._clock())
+                tx = Tx(conn, self._clock(), actor=cmd.actor)
                 sp = root if alone else conn.begin_nested()
                 try:
                     result = cmd.fn(tx)

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kiosk.hall.api.routers import appointments, counters, devices, events, hall, tickets
+from kiosk.hall.api.routers import appointments, auth, counters, devices, events, hall, tickets
 from kiosk.hall.errors import ERRORS, HallError
 from kiosk.hall.service import HallService
 
@@ -35,7 +35,7 @@ def create_app(svc: HallService) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.service = svc
-    for module in (hall, tickets, counters, appointments, events, devices):
+    for module in (hall, tickets, counters, appointments, events, devices, auth):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(HallError)

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall.errors import HallError
 from kiosk.hall.service import HallService, Principal
+from kiosk.hall.writer import ACTOR
 
 ANY_ROLE = ("kiosk", "display", "counter", "technician", "admin")
 
@@ -32,12 +33,14 @@ def authorize(svc: HallService, token: str | None, roles: tuple[str, ...]) -> Pr
 
 
 def check_role(principal: Principal | None, roles: tuple[str, ...]) -> Principal:
+    """The principal if it may act here; it then becomes the actor its changes are recorded under."""
     if principal is None:
         raise HallError("unauthenticated", "this token is unknown or revoked")
     if principal.role != "admin" and principal.role not in roles:
         raise HallError(
             "forbidden", f"a {principal.role} token cannot do this; it needs {' or '.join(roles)}"
         )
+    ACTOR.set({"name": principal.name, "role": principal.role})
     return principal
 
 

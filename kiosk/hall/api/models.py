@@ -156,3 +156,31 @@ class Health(BaseModel):
     hall: str
     database: str
     last_seq: int
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+    counter: str | None = Field(default=None, max_length=32, description="the counter being staffed")
+
+
+class Session(BaseModel):
+    token: str
+    role: str
+    name: str
+    username: str
+    expires_at: str
+
+
+class StaffIn(Strict):
+    username: str = Field(min_length=2, max_length=64)
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=8, max_length=200)
+
+
+class StaffOut(BaseModel):
+    id: int
+    username: str
+    name: str
+    created_at: str | None = None
+    disabled_at: str | None = None

@@ -18,6 +18,7 @@ from kiosk.hall.service.base import (
 )
 from kiosk.hall.service.counters import Counters
 from kiosk.hall.service.hall import Hall
+from kiosk.hall.service.staff import Staff
 from kiosk.hall.service.tickets import Tickets
 from kiosk.hall.service.tokens import Tokens
 
@@ -33,5 +34,5 @@ __all__ = [
 ]
 
 
-class HallService(Tickets, Appointments, Counters, Hall, Tokens, ServiceBase):
+class HallService(Tickets, Appointments, Counters, Hall, Staff, Tokens, ServiceBase):
     """The hall's service layer, assembled from its parts (each a module of this package)."""

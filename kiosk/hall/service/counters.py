@@ -271,3 +271,22 @@ class Counters(ServiceBase):
     def get_counter(self, counter_id: str) -> dict[str, Any]:
         with self.store.read.connect() as conn:
             return self._counter_view(conn, self._counter(conn, counter_id))
+
+    def counter_tickets(self, counter_id: str, status: str) -> list[dict[str, Any]]:
+        """Today's tickets last handled at this counter in `status` (e.g. its no-shows, to reinstate one)."""
+        try:
+            wanted = P.Status(status)
+        except ValueError as exc:
+            raise HallError(
+                "invalid_request", f"status must be one of {', '.join(s.value for s in P.Status)}"
+            ) from exc
+        now = self.clock()
+        t = S.tickets.c
+        with self.store.read.connect() as conn:
+            self._counter(conn, counter_id)
+            rows = conn.execute(
+                select(S.tickets)
+                .where(t.counter_id == counter_id, t.status == wanted.value, t.day == self.today(now))
+                .order_by(t.finished_at.desc(), t.called_at.desc())
+            ).all()
+            return [self._ticket_view(conn, r, now, staff=True) for r in rows]

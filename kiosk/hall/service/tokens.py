@@ -47,9 +47,12 @@ class Tokens(ServiceBase):
             return res.rowcount == 1
 
         done = self.writer.run(cmd)
+        self.forget_cached_tokens()
+        return done
+
+    def forget_cached_tokens(self) -> None:
         with self._tokens_lock:
             self._tokens.clear()
-        return done
 
     def list_tokens(self) -> list[dict[str, Any]]:
         with self.store.read.connect() as conn:
@@ -60,6 +63,7 @@ class Tokens(ServiceBase):
                     "role": r.role,
                     "created_at": self.iso(r.created_at),
                     "revoked_at": self.iso(r.revoked_at),
+                    "expires_at": self.iso(r.expires_at),
                 }
                 for r in conn.execute(select(S.tokens).order_by(S.tokens.c.id))
             ]
@@ -82,7 +86,8 @@ class Tokens(ServiceBase):
             row = conn.execute(
                 select(S.tokens).where(S.tokens.c.token_hash == h, S.tokens.c.revoked_at.is_(None))
             ).first()
-        principal = Principal(row.id, row.name, row.role) if row else None
+        live = row is not None and (row.expires_at is None or row.expires_at > self.clock())
+        principal = Principal(row.id, row.name, row.role) if live else None
         with self._tokens_lock:
             if len(self._tokens) > 10000:
                 self._tokens.clear()

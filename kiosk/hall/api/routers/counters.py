@@ -42,6 +42,12 @@ def delete_counter(counter_id: str, svc: Svc, _: Admin) -> Response:
     return Response(status_code=204)
 
 
+@router.get("/counters/{counter_id}/tickets", response_model=list[StaffTicket], responses=E409)
+def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: str = "no_show") -> list[dict]:  # type: ignore[type-arg]
+    """Today's tickets of this counter in a status: its no-shows, for staff to reinstate one who came back."""
+    return svc.counter_tickets(counter_id, status)
+
+
 @router.post(
     "/counters/{counter_id}/call-next",
     response_model=StaffTicket,

@@ -39,6 +39,14 @@ def catalogue(svc: Svc) -> dict[str, Any]:
             m["counters"] = [c["id"] for c in counters if m["id"] in c["serves"]]
     out["hall"] = {"name": svc.config.hall.name, "name_en": svc.config.hall.name_en}
     out["green_age"] = svc.policy.green_age
+    p = svc.policy
+    out["policy"] = {
+        "max_recalls": p.max_recalls,
+        "green_age": p.green_age,
+        "priority_burst": p.priority_burst,
+        "max_wait_s": p.max_wait_s,
+        "requeue_offset": p.requeue_offset,
+    }
     return out
 
 
