@@ -73,6 +73,14 @@ class SettingsError(ValueError):
     """A device setting in the configuration is missing or wrong; the message names it."""
 
 
+def _range(minimum: float | None, maximum: float | None) -> str:
+    if minimum is None:
+        return f"at most {maximum}"
+    if maximum is None:
+        return f"at least {minimum}"
+    return f"between {minimum} and {maximum}"
+
+
 # Settings a diagnostics dump must never show.
 _SECRET_KEYS = ("password", "token", "secret", "key", "licence", "license")
 
@@ -86,18 +94,32 @@ class Driver(abc.ABC):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
 
-    def setting(self, key: str, kind: type, default: Any = ...) -> Any:
-        """A typed setting, or SettingsError naming `devices.<kind>.<key>`."""
+    def setting(
+        self,
+        key: str,
+        kind: type,
+        default: Any = ...,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> Any:
+        """A typed setting, or SettingsError naming `devices.<kind>.<key>`.
+
+        `minimum` and `maximum` (inclusive) bound a number the configuration gives; a default is taken
+        as it is.
+        """
         if key not in self.settings:
             if default is ...:
                 raise SettingsError(f"devices.{self.kind}.{key} is required by the {self.driver} driver")
             return default
         value = self.settings[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        if not ok:
+            value = float(value)
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise SettingsError(f"devices.{self.kind}.{key} must be {kind.__name__}, got {value!r}")
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = _range(minimum, maximum)
+            raise SettingsError(f"devices.{self.kind}.{key} must be {bounds}, got {value!r}")
         return value
 
     def open(self) -> None:  # noqa: B027 - optional hook, most drivers connect lazily

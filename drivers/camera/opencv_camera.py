@@ -21,12 +21,11 @@ from drivers.base import CheckStep, DeviceStatus, Health, SelfTest, SettingsErro
 from drivers.camera import Camera, Frame
 from drivers.camera.cv import cv2
 from drivers.camera.source import Feed, FeedOptions, SourceError, SourceKind, open_feed, parse_source
+from drivers.worker import Outcome, ReconnectingWorker
 
 log = logging.getLogger(__name__)
 
 _FIRST_RETRY_S = 0.2
-# What one open-and-read round of the capture thread ended in.
-_WORKED, _FAILED, _LOOP, _ENDED = "worked", "failed", "loop", "ended"
 
 
 class OpenCvCamera(Camera):
@@ -45,96 +44,63 @@ class OpenCvCamera(Camera):
         if fourcc and len(fourcc) != 4:
             raise SettingsError(f"devices.camera.fourcc must be four characters (e.g. MJPG), got {fourcc!r}")
         self.options = FeedOptions(
-            width=self._number("width", int, 0, 0),
-            height=self._number("height", int, 0, 0),
-            fps=self._number("fps", float, 0.0, 0.0),
+            width=self.setting("width", int, 0, minimum=0),
+            height=self.setting("height", int, 0, minimum=0),
+            fps=self.setting("fps", float, 0.0, minimum=0.0),
             fourcc=fourcc,
-            open_timeout_s=self._number("open_timeout_s", float, 5.0, 0.1),
-            read_timeout_s=self._number("read_timeout_s", float, 2.0, 0.1),
+            open_timeout_s=self.setting("open_timeout_s", float, 5.0, minimum=0.1),
+            read_timeout_s=self.setting("read_timeout_s", float, 2.0, minimum=0.1),
         )
         self.loop: bool = self.setting("loop", bool, True)
-        self.stale_s: float = self._number("stale_s", float, 2.0, 0.05)
-        self.fault_after_s: float = self._number("fault_after_s", float, 10.0, 0.0)
-        self.reconnect_max_s: float = self._number("reconnect_max_s", float, 5.0, _FIRST_RETRY_S)
-        self.self_test_frames: int = self._number("self_test_frames", int, 10, 1)
-        self.dark_threshold: float = self._number("dark_threshold", float, 20.0, 0.0)
+        self.stale_s: float = self.setting("stale_s", float, 2.0, minimum=0.05)
+        self.fault_after_s: float = self.setting("fault_after_s", float, 10.0, minimum=0.0)
+        self.reconnect_max_s: float = self.setting("reconnect_max_s", float, 5.0, minimum=_FIRST_RETRY_S)
+        self.self_test_frames: int = self.setting("self_test_frames", int, 10, minimum=1)
+        self.dark_threshold: float = self.setting("dark_threshold", float, 20.0, minimum=0.0)
 
         self._cond = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        # The capture thread; it shares _cond, so status() reads its state and the frames in one step.
+        self._worker = ReconnectingWorker(
+            f"camera {self.source.spec}",
+            self._capture_once,
+            first_retry_s=_FIRST_RETRY_S,
+            max_retry_s=self.reconnect_max_s,
+            fault_after_s=self.fault_after_s,
+            logger=log,
+            lock=self._cond,
+        )
         self._latest: Frame | None = None
         self._seq = 0  # never reset, so wait_frame(after_seq) stays valid across stop/start
         self._times: deque[float] = deque(maxlen=30)
-        self._started_at = 0.0
-        self._had_frames = False  # since start(): decides fault (never worked) vs degraded (reconnecting)
-        self._failing_since: float | None = None
-        self._error = ""
         self._ended = False
         self._opens = 0
         self._failures = 0
-
-    def _number(self, key: str, kind: type, default: float, minimum: float) -> Any:
-        value = self.setting(key, kind, default)
-        if value < minimum:
-            raise SettingsError(f"devices.camera.{key} must be at least {minimum}, got {value!r}")
-        return value
 
     # -- capture thread -------------------------------------------------------------------------
 
     def start(self) -> None:
         with self._cond:
-            if self._thread is not None and self._thread.is_alive():
+            if self._worker.alive:
                 return
-            self._stop = threading.Event()
-            self._started_at = time.monotonic()
-            self._had_frames = self._ended = False
-            self._failing_since, self._error = None, ""
+            self._ended = False
             self._times.clear()
-            self._thread = threading.Thread(
-                target=self._run, args=(self._stop,), name=f"camera {self.source.spec}", daemon=True
-            )
-            self._thread.start()
+            self._worker.start()
 
     def stop(self) -> None:
-        with self._cond:
-            thread, self._thread = self._thread, None
-            self._stop.set()
-        if thread is not None:
-            thread.join(self.options.open_timeout_s + self.options.read_timeout_s + 2.0)
-            if thread.is_alive():
-                log.warning("camera %s: capture thread did not stop in time", self.source.spec)
+        self._worker.stop(self.options.open_timeout_s + self.options.read_timeout_s + 2.0)
         with self._cond:
             # The shortest time: the last picture (maybe a face) goes with the capture.
             self._latest = None
             self._times.clear()
             self._cond.notify_all()
 
-    def _run(self, stop: threading.Event) -> None:
-        delay = _FIRST_RETRY_S
-        while not stop.is_set():
-            try:
-                outcome = self._capture_once(stop)
-            except Exception as exc:  # an OpenCV surprise or a bug must not end capture for good
-                log.exception("camera %s: unexpected error", self.source.spec)
-                self._fail(stop, f"unexpected error: {exc}")
-                outcome = _FAILED
-            if outcome == _LOOP:
-                continue
-            if outcome == _ENDED:
-                return
-            if outcome == _WORKED:
-                delay = _FIRST_RETRY_S  # it worked: the next outage starts with quick retries again
-            if stop.wait(delay):
-                break
-            delay = min(delay * 2, self.reconnect_max_s)
-
-    def _capture_once(self, stop: threading.Event) -> str:
+    def _capture_once(self, stop: threading.Event) -> Outcome:
         """Open the source and read it until it fails or ends; say what happened."""
         try:
             feed = open_feed(self.source, self.options)
         except SourceError as exc:
             self._fail(stop, str(exc))
-            return _FAILED
+            return Outcome.FAILED
         with self._cond:
             self._opens += 1
             self._times.clear()  # the rate shown is this connection's, not diluted by the outage
@@ -144,18 +110,18 @@ class OpenCvCamera(Camera):
             feed.release()
         if self.source.kind is SourceKind.FILE:
             if count and self.loop:
-                return _LOOP
+                return Outcome.AGAIN
             if count:
                 with self._cond:
                     self._ended = True
-                return _ENDED
+                return Outcome.DONE
             self._fail(stop, "the file has no readable frames")
-            return _FAILED
+            return Outcome.FAILED
         if self.source.kind is SourceKind.URL:
             self._fail(stop, "the stream closed or stalled")
         else:
             self._fail(stop, "the camera stopped delivering frames (unplugged?)")
-        return _WORKED if count else _FAILED
+        return Outcome.WORKED if count else Outcome.FAILED
 
     def _pump(self, feed: Feed, stop: threading.Event) -> int:
         """Read until the feed ends or fails; returns the number of frames read."""
@@ -180,24 +146,18 @@ class OpenCvCamera(Camera):
         image.flags.writeable = False  # one frame is shared by every reader; nobody may draw on it
         mono = time.monotonic()
         with self._cond:
-            if stop.is_set():  # a thread that overran stop() must not leave a frame behind
+            # False once stopped: a thread that overran stop() must not leave a frame behind.
+            if not self._worker.worked(stop):
                 return
             self._seq += 1
             self._latest = Frame(image, self._seq, time.time(), mono)
             self._times.append(mono)
-            self._had_frames = True
-            self._failing_since, self._error = None, ""
             self._cond.notify_all()
 
     def _fail(self, stop: threading.Event, reason: str) -> None:
         with self._cond:
-            if stop.is_set():
-                return
-            if self._failing_since is None:
-                self._failing_since = time.monotonic()
-                log.warning("camera %s: %s", self.source.spec, reason)
-            self._error = reason
-            self._failures += 1
+            if self._worker.fail(stop, reason):
+                self._failures += 1
 
     # -- frames ---------------------------------------------------------------------------------
 
@@ -225,11 +185,10 @@ class OpenCvCamera(Camera):
 
     def status(self) -> DeviceStatus:
         src = self.source.spec
-        with self._cond:
-            running = self._thread is not None
-            frame, ended, had_frames = self._latest, self._ended, self._had_frames
-            failing_since, error, started = self._failing_since, self._error, self._started_at
         now = time.monotonic()
+        with self._cond:
+            running, frame, ended = self._worker.running, self._latest, self._ended
+            outage, started = self._worker.outage(now), self._worker.started_at
         details: dict[str, Any] = {"source": src, "kind": self.source.kind.value}
         if not running:
             return self._idle_status(details)
@@ -237,15 +196,14 @@ class OpenCvCamera(Camera):
             return DeviceStatus(
                 Health.DEGRADED, f"{src}: the video file ended (loop = false)", "视频文件已播完", details
             )
-        if failing_since is not None:
-            failing_for = now - failing_since
-            details["failing_for_s"] = round(failing_for, 1)
-            if not had_frames or failing_for >= self.fault_after_s:
+        if outage is not None:
+            details["failing_for_s"] = round(outage.failing_for, 1)
+            if outage.health is Health.FAULT:
                 return DeviceStatus(
-                    Health.FAULT, f"cannot open source {src}: {error}", "摄像头无法打开", details
+                    Health.FAULT, f"cannot open source {src}: {outage.error}", "摄像头无法打开", details
                 )
             return DeviceStatus(
-                Health.DEGRADED, f"reconnecting to {src}: {error}", "摄像头重新连接中", details
+                Health.DEGRADED, f"reconnecting to {src}: {outage.error}", "摄像头重新连接中", details
             )
         if frame is None:
             return DeviceStatus(
@@ -282,7 +240,7 @@ class OpenCvCamera(Camera):
     def self_test(self) -> SelfTest:
         """Open (or use the running capture), grab frames, report size, rate and brightness."""
         src, n = self.source.spec, self.self_test_frames
-        if self._thread is not None:
+        if self._worker.running:
             frames = self._frames_from_thread(n)
             steps = [CheckStep("open", True, f"{src} is being captured")]
             rate = _rate(frames) if self.source.kind is not SourceKind.FILE else self.measured_fps()
@@ -333,7 +291,7 @@ class OpenCvCamera(Camera):
                 "frames": self._seq,
                 "opens": self._opens,
                 "failures": self._failures,
-                "last_error": self._error,
+                "last_error": self._worker.error,
                 "measured_fps": round(fps, 1),
             }
 

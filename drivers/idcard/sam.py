@@ -47,6 +47,7 @@ from drivers.idcard.errors import (
 )
 from drivers.idcard.transport import SerialTransport
 from drivers.idcard.wlt import WltDecoder
+from drivers.worker import Outcome, ReconnectingWorker
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,7 @@ class SamSerialReader(IdCardReader):
         self.poll_interval = self._seconds("poll_interval", 0.5)
         self.command_timeout = self._seconds("command_timeout", 1.0)
         self.read_timeout = self._seconds("read_timeout", 3.0)
-        self.retries: int = self.setting("retries", int, 2)
-        if self.retries < 0:
-            raise SettingsError("devices.idcard.retries must be 0 or more")
+        self.retries: int = self.setting("retries", int, 2, minimum=0)
         self.reconnect_min = self._seconds("reconnect_min", 0.5)
         self.reconnect_max = max(self.reconnect_min, self._seconds("reconnect_max", 10.0))
         self.health_interval = self._seconds("health_interval", 5.0)
@@ -96,8 +95,15 @@ class SamSerialReader(IdCardReader):
         self._sam_id: str | None = None
         self._counters: Counter[str] = Counter()
 
-        self._thread: threading.Thread | None = None
-        self._stop_event = threading.Event()
+        # The watch thread: polls in sessions that end on a link failure, then backs off and reopens.
+        self._worker = ReconnectingWorker(
+            "idcard-watch",
+            self._watch,
+            first_retry_s=self.reconnect_min,
+            max_retry_s=self.reconnect_max,
+            logger=log,
+        )
+        self._handlers: tuple[OnCard, OnRemoved | None, OnError | None] | None = None  # start() sets them
         self._waiters: list[queue.SimpleQueue[Card | IdCardError]] = []
 
     def _seconds(self, key: str, default: float) -> float:
@@ -327,56 +333,37 @@ class SamSerialReader(IdCardReader):
 
     @property
     def watching(self) -> bool:
-        thread = self._thread
-        return thread is not None and thread.is_alive()
+        return self._worker.alive
 
     def start(
         self, on_card: OnCard, on_removed: OnRemoved | None = None, on_error: OnError | None = None
     ) -> None:
         with self._lock:
-            if self._thread is not None and self._thread.is_alive():
+            if self._worker.alive:
                 raise RuntimeError("the ID-card reader is already being watched")
-            stop = threading.Event()
-            self._stop_event = stop
-            self._thread = threading.Thread(
-                target=self._watch,
-                args=(stop, on_card, on_removed, on_error),
-                name="idcard-watch",
-                daemon=True,
-            )
-            self._thread.start()
+            self._handlers = (on_card, on_removed, on_error)
+            self._worker.start()
 
     def stop(self) -> None:
-        with self._lock:
-            thread, self._thread = self._thread, None
-            self._stop_event.set()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=self.read_timeout * (self.retries + 1) + self.reconnect_max + 5)
+        self._worker.stop(self.read_timeout * (self.retries + 1) + self.reconnect_max + 5)
 
-    def _watch(
-        self, stop: threading.Event, on_card: OnCard, on_removed: OnRemoved | None, on_error: OnError | None
-    ) -> None:
-        backoff = self.reconnect_min
+    def _watch(self, stop: threading.Event) -> Outcome:
+        """Poll until a poll fails; the worker then backs off and calls again (after a bug too, logged)."""
+        assert self._handlers is not None
+        on_card, on_removed, on_error = self._handlers
+        polled = False
         while not stop.is_set():
             try:
                 events = self._poll_once()
             except (LinkError, SamStatusError) as exc:
                 # status() already reports it; keep trying, slower and slower, until the reader is back.
-                log.debug("idcard: poll failed (%s); retrying in %.2f s", exc.code, backoff)
-                if stop.wait(backoff):
-                    return
-                backoff = min(backoff * 2, self.reconnect_max)
-                continue
-            except Exception:  # a bug must not silently end card reading for the day
-                log.exception("idcard: unexpected error in the watch loop")
-                if stop.wait(backoff):
-                    return
-                backoff = min(backoff * 2, self.reconnect_max)
-                continue
-            backoff = self.reconnect_min
+                log.debug("idcard: poll failed (%s); backing off", exc.code)
+                return Outcome.WORKED if polled else Outcome.FAILED
+            polled = True
             for kind, value in events:
                 self._deliver(kind, value, on_card, on_removed, on_error)
             stop.wait(self.poll_interval)
+        return Outcome.DONE
 
     def _deliver(
         self, kind: str, value: Any, on_card: OnCard, on_removed: OnRemoved | None, on_error: OnError | None

@@ -21,7 +21,7 @@ import serial
 
 from drivers.base import SettingsError
 
-Setting = Callable[..., Any]  # Driver.setting(key, type, default)
+Setting = Callable[..., Any]  # Driver.setting(key, type, default, minimum=..., maximum=...)
 # A vanished USB-serial adapter surfaces as any of these (tcflush raises termios.error, not OSError).
 _SERIAL_ERRORS = (serial.SerialException, OSError, termios.error)
 
@@ -347,9 +347,7 @@ def from_settings(setting: Setting) -> Transport:
     kind = setting("transport", str, "usb")
     write_timeout = setting("write_timeout_s", float, 10.0)
     if kind == "network":
-        port = setting("tcp_port", int, 9100)
-        if not 0 < port < 65536:
-            raise SettingsError(f"devices.printer.tcp_port must be 1..65535, got {port}")
+        port = setting("tcp_port", int, 9100, minimum=1, maximum=65535)
         return NetworkTransport(
             setting("host", str), port, setting("connect_timeout_s", float, 3.0), write_timeout
         )

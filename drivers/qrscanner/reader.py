@@ -16,8 +16,9 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from drivers.base import CheckStep, DeviceStatus, Health, SelfTest, SettingsError
+from drivers.base import CheckStep, DeviceStatus, Health, SelfTest
 from drivers.qrscanner import OnScan, QrScanner, Scan, classify
+from drivers.worker import Outcome, ReconnectingWorker
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +51,29 @@ def why(exc: BaseException) -> str:
 class ThreadedScanner(QrScanner):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self.debounce_s = self._number("debounce_ms", int, 1000, 0) / 1000
-        self.idle_s = self._number("idle_ms", int, 300, 10) / 1000
-        self.reconnect_max_s: float = self._number("reconnect_max_s", float, 2.0, _FIRST_RETRY_S)
-        self.fault_after_s: float = self._number("fault_after_s", float, 10.0, 0.0)
-        self.self_test_scan_s: float = self._number("self_test_scan_s", float, 0.0, 0.0)
+        self.debounce_s = self.setting("debounce_ms", int, 1000, minimum=0) / 1000
+        self.idle_s = self.setting("idle_ms", int, 300, minimum=10) / 1000
+        self.reconnect_max_s: float = self.setting("reconnect_max_s", float, 2.0, minimum=_FIRST_RETRY_S)
+        self.fault_after_s: float = self.setting("fault_after_s", float, 10.0, minimum=0.0)
+        self.self_test_scan_s: float = self.setting("self_test_scan_s", float, 0.0, minimum=0.0)
         self._cond = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        # The reader thread; it shares _cond, so status() reads its state and the connection in one step.
+        # Named lazily: a subclass knows its device only after this constructor.
+        self._worker = ReconnectingWorker(
+            lambda: f"qrscanner {self.device}",
+            self._session,
+            first_retry_s=_FIRST_RETRY_S,
+            max_retry_s=self.reconnect_max_s,
+            fault_after_s=self.fault_after_s,
+            logger=log,
+            lock=self._cond,
+        )
         self._on_scan: OnScan | None = None
         self._queue: deque[Scan] = deque(maxlen=_QUEUE)
         self._debouncer = Debouncer(self.debounce_s)
         self._connected = False
-        self._had_connection = False
-        self._failing_since: float | None = None
-        self._error = ""
         self._note = ""  # what _connect() said, e.g. "9600 baud"
         self._counts = {"scans": 0, "repeats": 0, "connects": 0}
-
-    def _number(self, key: str, kind: type, default: float, minimum: float) -> Any:
-        value = self.setting(key, kind, default)
-        if value < minimum:
-            raise SettingsError(f"devices.qrscanner.{key} must be at least {minimum}, got {value!r}")
-        return value
 
     # -- what a subclass provides ---------------------------------------------------------------
 
@@ -108,30 +109,19 @@ class ThreadedScanner(QrScanner):
 
     def start(self, on_scan: OnScan | None = None) -> None:
         with self._cond:
-            self._on_scan = on_scan
-            if self._thread is not None and self._thread.is_alive():
-                return
-            self._stop = threading.Event()
-            self._had_connection = False
-            self._failing_since, self._error = None, ""
-            self._thread = threading.Thread(
-                target=self._run, args=(self._stop,), name=f"qrscanner {self.device}", daemon=True
-            )
-            self._thread.start()
+            self._on_scan = on_scan  # a running reader just changes hands
+            self._worker.start()
 
     def stop(self) -> None:
-        with self._cond:
-            thread, self._thread = self._thread, None
-            self._stop.set()
-            self._queue.clear()
-            self._cond.notify_all()
         # A handler may stop the scanner from the reader thread itself ("got the code, stop reading"):
         # that thread ends by itself once the handler returns.
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(2.0)
+        self._worker.stop(2.0)
+        with self._cond:
+            self._queue.clear()
+            self._cond.notify_all()
 
     def read(self, timeout: float | None = None) -> Scan | None:
-        if self._thread is None:
+        if not self._worker.running:
             self.start(self._on_scan)
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -142,40 +132,28 @@ class ThreadedScanner(QrScanner):
                 self._cond.wait(left)
             return self._queue.popleft()
 
-    def _run(self, stop: threading.Event) -> None:
-        delay = _FIRST_RETRY_S
-        while not stop.is_set():
-            try:
-                note = self._connect()
-            except OSError as exc:
-                self._fail(stop, why(exc))
-                if stop.wait(delay):
-                    break
-                delay = min(delay * 2, self.reconnect_max_s)
-                continue
-            delay = _FIRST_RETRY_S
+    def _session(self, stop: threading.Event) -> Outcome:
+        """Open the device and read it until it goes away (the worker backs off and calls again)."""
+        try:
+            note = self._connect()
+        except OSError as exc:
+            self._worker.fail(stop, why(exc))
+            return Outcome.FAILED
+        with self._cond:
+            self._connected = True
+            self._worker.worked(stop)
+            self._counts["connects"] += 1
+            self._note = note
+        try:
+            self._pump(stop)
+        except OSError as exc:
+            self._worker.fail(stop, f"the device went away (unplugged?): {why(exc)}")
+        finally:  # also after a bug in _pump, which the worker logs and backs off from
             with self._cond:
-                self._connected, self._had_connection = True, True
-                self._failing_since, self._error = None, ""
-                self._counts["connects"] += 1
-                self._note = note
-            crashed = False
-            try:
-                self._pump(stop)
-            except OSError as exc:
-                self._fail(stop, f"the device went away (unplugged?): {why(exc)}")
-            except Exception as exc:  # a bug must not end reading for good: log it, reopen, go on
-                log.exception("qrscanner %s: unexpected error", self.device)
-                self._fail(stop, f"unexpected error: {exc}")
-                crashed = True
-            finally:
-                with self._cond:
-                    self._connected = False
-                self._reset()
-                self._disconnect()
-            # Not in a tight loop if the same error comes on every read.
-            if crashed and stop.wait(self.reconnect_max_s):
-                break
+                self._connected = False
+            self._reset()
+            self._disconnect()
+        return Outcome.WORKED
 
     def _pump(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -202,21 +180,11 @@ class ThreadedScanner(QrScanner):
             except Exception:
                 log.exception("qrscanner %s: the scan handler failed", self.device)
 
-    def _fail(self, stop: threading.Event, reason: str) -> None:
-        with self._cond:
-            if stop.is_set():
-                return
-            if self._failing_since is None:
-                self._failing_since = time.monotonic()
-                log.warning("qrscanner %s: %s", self.device, reason)
-            self._error = reason
-
     # -- health ---------------------------------------------------------------------------------
 
     def status(self) -> DeviceStatus:
         with self._cond:
-            running, connected = self._thread is not None, self._connected
-            failing_since, error, had = self._failing_since, self._error, self._had_connection
+            running, connected, outage = self._worker.running, self._connected, self._worker.outage()
             details: dict[str, Any] = {"device": self.device, **self._counts, "discarded": self._discarded()}
         if not running:
             if not os.path.exists(self.device):
@@ -226,22 +194,21 @@ class ThreadedScanner(QrScanner):
         if connected:
             reason = f"reading {self.device} ({self._note}), {details['scans']} scans"
             return DeviceStatus(Health.OK, reason, "扫码器正常", details)
-        if failing_since is None:
+        if outage is None:
             return DeviceStatus(Health.DEGRADED, f"opening {self.device}", "扫码器连接中", details)
-        failing_for = time.monotonic() - failing_since
-        details["failing_for_s"] = round(failing_for, 1)
-        if not had or failing_for >= self.fault_after_s:
+        details["failing_for_s"] = round(outage.failing_for, 1)
+        if outage.health is Health.FAULT:
             return DeviceStatus(
-                Health.FAULT, f"cannot open {self.device}: {error}", "扫码器无法使用", details
+                Health.FAULT, f"cannot open {self.device}: {outage.error}", "扫码器无法使用", details
             )
         return DeviceStatus(
-            Health.DEGRADED, f"reconnecting to {self.device}: {error}", "扫码器重新连接中", details
+            Health.DEGRADED, f"reconnecting to {self.device}: {outage.error}", "扫码器重新连接中", details
         )
 
     def self_test(self) -> SelfTest:
         """Open the device (or check the running reader); with `self_test_scan_s`, wait for a test scan."""
         steps: list[CheckStep] = []
-        running = self._thread is not None
+        running = self._worker.running
         if running:
             st = self.status()
             steps.append(CheckStep("open", st.health is not Health.FAULT, st.reason))
@@ -285,4 +252,4 @@ class ThreadedScanner(QrScanner):
 
     def extra_diagnostics(self) -> dict[str, Any]:
         with self._cond:
-            return {**self._counts, "discarded": self._discarded(), "last_error": self._error}
+            return {**self._counts, "discarded": self._discarded(), "last_error": self._worker.error}

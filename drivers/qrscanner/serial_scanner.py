@@ -22,7 +22,7 @@ class SerialScanner(ThreadedScanner):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
         self.port: str = self.setting("port", str)
-        self.baud: int = self._number("baud", int, 9600, 1)
+        self.baud: int = self.setting("baud", int, 9600, minimum=1)
         suffix = self.setting("suffix", str, "auto")
         if suffix not in SUFFIXES:
             raise SettingsError(

@@ -1,10 +1,9 @@
-"""Helpers of the ID-card tests: start the simulator process, build a driver tuned for fast tests, wait."""
+"""Helpers of the ID-card tests: start the simulator process, build a driver tuned for fast tests."""
 
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +33,6 @@ def simulator(tmp_path: Path, timing: str = "fast", *extra: str) -> Iterator[Sim
 
 def make_reader(port: str, **settings: Any) -> SamSerialReader:
     return SamSerialReader({"port": port, **FAST, **settings})
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
 
 
 def sim_stats(sim: SimProc) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""Tests' side of the simulators: start one as a real process, send it commands, stop it."""
+"""Tests' side of the simulators: start one as a real process, send it commands, stop it; wait for
+what a driver's thread does."""
 
 from __future__ import annotations
 
@@ -9,10 +10,20 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll `check` every 20 ms until it holds; AssertionError naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
 
 
 class SimProc:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +24,7 @@ from drivers.camera import Frame
 from drivers.camera.cv import cv2
 from drivers.camera.opencv_camera import OpenCvCamera
 from drivers.camera.source import SourceKind, parse_source
-from tests.drivers.simproc import ROOT
+from tests.drivers.simproc import ROOT, wait_for
 
 WIDTH, HEIGHT, FPS = 320, 240, 25
 _BITS, _CELL, _PITCH = 8, 24, 28
@@ -103,14 +103,6 @@ def camera(source: str | Path, **settings: object) -> OpenCvCamera:
         "stale_s": 0.5,
     }
     return OpenCvCamera({**base, **settings})
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.02)
 
 
 def wait_health(cam: OpenCvCamera, health: Health, timeout: float = 5.0) -> str:

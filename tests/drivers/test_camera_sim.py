@@ -14,7 +14,7 @@ import pytest
 
 from drivers.base import Health
 from drivers.camera.opencv_camera import OpenCvCamera
-from tests.drivers.simproc import SimProc
+from tests.drivers.simproc import SimProc, wait_for
 from tests.drivers.test_camera import (
     HEIGHT,
     WIDTH,
@@ -22,7 +22,6 @@ from tests.drivers.test_camera import (
     frame_index,
     media,
     no_files_written,
-    wait_for,
     wait_health,
 )
 

@@ -35,8 +35,8 @@ from drivers.idcard import (
 )
 from drivers.idcard.sam import SamSerialReader
 from kiosk.hall.policy import QueuePolicy, is_green_age
-from tests.drivers.idcard_support import make_reader, sim_stats, simulator, wait_for
-from tests.drivers.simproc import SimProc
+from tests.drivers.idcard_support import make_reader, sim_stats, simulator
+from tests.drivers.simproc import SimProc, wait_for
 
 TODAY = date(2026, 11, 23)
 

@@ -22,13 +22,14 @@ from drivers.printer.escpos_printer import EscposPrinter
 from drivers.printer.interpret import interpret
 from drivers.printer.layout import ticket_job
 from kiosk.hall.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
-from tests.drivers.simproc import SimProc
+from tests.drivers.simproc import SimProc, wait_for
 from tests.drivers.test_printer_support import (
     HALL,
     HALL_EN,
     PUBLIC_URL,
     check_ticket_job,
     split_text,
+    ticket,
     ticket_json,
 )
 
@@ -93,17 +94,6 @@ def rig(request: pytest.FixtureRequest, tcp_sim: SimProc, pty_sim: SimProc) -> R
         rig = Rig(pty_sim, {"transport": "serial", "port": pty_sim.device, "baud": 115200})
     rig.reset()
     return rig
-
-
-def wait_until(ok: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not ok():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
-def ticket(**over: Any) -> TicketPrint:
-    return TicketPrint.from_api(ticket_json(**over), HALL, PUBLIC_URL, hall_name_en=HALL_EN)
 
 
 def test_ticket_through_network_and_serial(rig: Rig) -> None:
@@ -206,18 +196,18 @@ def test_poller_fires_events_by_itself(net: Rig) -> None:
     printer = net.printer(poll_interval_s=0.05)
     printer.on_state_change(lambda e: events.append(e.current.details["code"]))
 
-    def wait_for(code: str) -> None:
-        wait_until(lambda: bool(events) and events[-1] == code)
+    def wait_event(code: str) -> None:
+        wait_for(lambda: bool(events) and events[-1] == code, what=f"a {code} event")
 
     with printer:
-        wait_for("ok")
+        wait_event("ok")
         net.sim.command("paper", "near_end")
-        wait_for("printer_paper_near_end")
+        wait_event("printer_paper_near_end")
         net.sim.command("paper", "out")
-        wait_for("printer_paper_out")
+        wait_event("printer_paper_out")
         assert printer.status().health is Health.FAULT  # served from the poller's reading
         net.sim.command("paper", "ok")
-        wait_for("ok")
+        wait_event("ok")
         time.sleep(0.3)  # several more polls: nothing changed, nothing fired
     assert events == ["ok", "printer_paper_near_end", "printer_paper_out", "ok"]
 
@@ -290,7 +280,7 @@ def test_status_query_off_prints_blind_and_says_so(net: Rig) -> None:
     jobs = net.stats()["jobs"]
     printer.print_ticket(ticket())
     printer.close()  # without status replies nothing says when the printer has taken the job in
-    wait_until(lambda: net.stats()["jobs"] == jobs + 1)
+    wait_for(lambda: net.stats()["jobs"] == jobs + 1)
 
 
 def test_self_test_and_diagnostics(net: Rig) -> None:

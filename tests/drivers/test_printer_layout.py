@@ -21,6 +21,7 @@ from tests.drivers.test_printer_support import (
     PUBLIC_URL,
     check_ticket_job,
     split_text,
+    ticket,
     ticket_json,
 )
 
@@ -29,10 +30,6 @@ CAPS = [
     PROFILES["58mm"],
     PROFILES["58mm"].with_overrides(name="58mm-gbk-raster", qr="raster", encoding="gbk", cutter=False),
 ]
-
-
-def ticket(**over: object) -> TicketPrint:
-    return TicketPrint.from_api(ticket_json(**over), HALL, PUBLIC_URL, hall_name_en=HALL_EN)
 
 
 @pytest.mark.parametrize("caps", CAPS, ids=lambda c: c.name)

@@ -9,6 +9,7 @@ import numpy as np
 
 from drivers.printer.commands import CN_OFF, CN_ON, parse
 from drivers.printer.interpret import Cut, Paper, Raster, interpret
+from drivers.printer.model import TicketPrint
 
 HALL = "幸福里社区便民服务大厅"
 HALL_EN = "Xingfuli Community Service Hall"
@@ -46,6 +47,11 @@ def ticket_json(**over: Any) -> dict[str, Any]:
     }
     body.update(over)
     return body
+
+
+def ticket(**over: Any) -> TicketPrint:
+    """ticket_json(**over) as the kiosk turns it into what it prints."""
+    return TicketPrint.from_api(ticket_json(**over), HALL, PUBLIC_URL, hall_name_en=HALL_EN)
 
 
 def split_text(job: bytes) -> tuple[list[str], bytes]:

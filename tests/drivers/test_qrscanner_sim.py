@@ -20,7 +20,7 @@ from drivers.qrscanner.keymap import PRINTABLE
 from drivers.qrscanner.reader import ThreadedScanner
 from drivers.qrscanner.serial_scanner import SerialScanner
 from drivers.qrscanner.wedge import KeyboardWedgeScanner
-from tests.drivers.simproc import SimProc
+from tests.drivers.simproc import SimProc, wait_for
 
 SIM = "drivers.qrscanner.simulator"
 APPT = "kP3-x_9QzT2mN8vA"
@@ -52,14 +52,6 @@ def start(tmp_path: Path) -> Iterator[Start]:
     for sim, scanner in running:
         scanner.stop()
         sim.stop()
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.02)
 
 
 def scan(sim: SimProc, text: str) -> None:
