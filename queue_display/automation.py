@@ -13,6 +13,7 @@ person taps the screen.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import sys
@@ -103,8 +104,10 @@ class Automation(QObject):
             cmd = json.loads(line)
             kind = cmd.get("cmd")
             if kind == "quit":
-                self.reply(ok=True)
+                # Quit first: if the driver has gone, the reply hits a broken pipe and must not keep us alive.
                 QGuiApplication.quit()
+                with contextlib.suppress(OSError, ValueError):
+                    self.reply(ok=True)
                 return
             if kind in self.extra:
                 self.reply(ok=True, value=_jsonable(self.extra[kind](cmd)))
@@ -139,4 +142,7 @@ class Automation(QObject):
             else:
                 raise ValueError(f"unknown command {kind!r}")
         except Exception as exc:  # a bad command must not end the app under test
-            self.reply(ok=False, error=f"{type(exc).__name__}: {exc}")
+            try:
+                self.reply(ok=False, error=f"{type(exc).__name__}: {exc}")
+            except (OSError, ValueError):  # the test driver is gone: nobody will ever send `quit`
+                QGuiApplication.quit()

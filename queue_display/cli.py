@@ -7,12 +7,12 @@ where it stopped and never prints a call twice.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
+import importlib
 import os
 import sys
+import threading
 
-import websockets
+from queue_display.client import EventFollower, FollowerState
 
 
 def _line(ev: dict) -> str | None:  # type: ignore[type-arg]
@@ -27,30 +27,28 @@ def _line(ev: dict) -> str | None:  # type: ignore[type-arg]
     return None
 
 
-async def watch(hall: str, token: str, since: int, once: bool = False) -> None:
-    url = hall.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/api/v1/events/ws"
-    last = since
-    delay = 0.2
-    while True:
-        try:
-            async with websockets.connect(f"{url}?since={last}&token={token}") as ws:
-                delay = 0.2
-                async for raw in ws:
-                    ev = json.loads(raw)
-                    last = ev["seq"]
-                    line = _line(ev)
-                    if line:
-                        print(f"[{ev['seq']}] {line}", flush=True)
-                    if once:
-                        return
-        except (OSError, websockets.WebSocketException) as exc:
-            code = getattr(getattr(exc, "rcvd", None), "code", None)
-            if code in (4401, 4403):
-                print(f"queue-display: the hall refused the token ({exc})", file=sys.stderr)
-                raise SystemExit(2) from exc
-            print(f"queue-display: hall unreachable ({exc}); retrying in {delay:.1f}s", file=sys.stderr)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+def watch(hall: str, token: str, since: int) -> None:
+    done = threading.Event()
+
+    def on_event(ev: dict) -> None:  # type: ignore[type-arg]
+        line = _line(ev)
+        if line:
+            print(f"[{ev['seq']}] {line}", flush=True)
+
+    def on_state(state: FollowerState) -> None:
+        if state.error.startswith("the hall refused"):
+            print(f"queue-display: {state.error}", file=sys.stderr)
+            done.set()
+        elif not state.connected:
+            print(f"queue-display: hall unreachable ({state.error}); retrying", file=sys.stderr)
+
+    follower = EventFollower(hall, token, on_event, since=since, on_state=on_state)
+    follower.start()
+    try:
+        done.wait()
+    finally:
+        follower.stop()
+    raise SystemExit(2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +58,26 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--hall", default=os.environ.get("HALL_URL", "http://127.0.0.1:8750"))
     w.add_argument("--token", default=os.environ.get("HALL_TOKEN"), help="a display token (or $HALL_TOKEN)")
     w.add_argument("--since", type=int, default=0, help="replay events after this sequence number")
+    # The Qt apps, each in its own package exposing add_arguments(parser) and run(args) -> exit code.
+    apps = {
+        "board": ("queue_display.board", "the hall call board (full screen, spoken calls)"),
+        "counter": ("queue_display.counter", "the counter terminal staff use to call and serve"),
+        "rating": ("queue_display.rating", "the resident-facing rating pad (好差评) of one counter"),
+    }
+    broken: dict[str, str] = {}
+    for name, (module, help_text) in apps.items():
+        p = sub.add_parser(name, help=help_text)
+        try:
+            importlib.import_module(module).add_arguments(p)
+        except Exception as exc:  # one broken app must not take the others (or `watch`) down with it
+            broken[name] = f"{type(exc).__name__}: {exc}"
+        p.set_defaults(app_module=module)
     args = ap.parse_args(argv)
+    if args.command in broken:
+        print(f"queue-display {args.command}: cannot load: {broken[args.command]}", file=sys.stderr)
+        return 1
+    if args.command in apps:
+        return int(importlib.import_module(args.app_module).run(args))
     if not args.token:
         print(
             "queue-display: give --token (create one with `kiosk token create --role display`)",
@@ -68,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        asyncio.run(watch(args.hall, args.token, args.since))
+        watch(args.hall, args.token, args.since)
     except KeyboardInterrupt:
         return 0
     return 0
