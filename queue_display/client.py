@@ -202,9 +202,13 @@ class EventFollower:
                         continue
                     except (OSError, httpx.HTTPError) as exc2:
                         exc = exc2
+                        # Polling failed too: the back office is down, not the WebSocket. Go back to the
+                        # WebSocket as soon as it answers instead of polling for ws_retry_s after a restart.
+                        ws_failed_at = 0.0
                 self._set(False, "connecting", str(exc) or type(exc).__name__)
                 await self._sleep(delay)
-                delay = min(delay * 2, 3.0)
+                # Capped well under the design's 3 s reconnect budget.
+                delay = min(delay * 2, 1.5)
 
     async def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds

@@ -26,6 +26,9 @@ class Hall(ServiceBase):
 
     def queue_snapshot(self) -> dict[str, Any]:
         """Public snapshot for call boards: counts, who is at which window, last calls. No personal data."""
+        # Read first: a client following events from this seq then gets everything the snapshot may have
+        # missed (at worst an event twice, which followers drop by seq), never a gap.
+        last_seq = self.hub.last_seq
         now = self.clock()
         day = self.today(now)
         t = S.tickets.c
@@ -66,7 +69,7 @@ class Hall(ServiceBase):
                     )
                     for r in recent
                 ],
-                "last_seq": self.hub.last_seq,
+                "last_seq": last_seq,
             }
 
     # --- events and statistics --------------------------------------------------------------------
