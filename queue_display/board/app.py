@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer, QUrl
-from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow  # before rootObjects(), or the root is a plain QWindow
 
@@ -23,7 +23,8 @@ from queue_display.board.i18n import I18n
 from queue_display.board.record import Recorder
 from queue_display.board.settings import BoardSettings, load_settings
 from queue_display.board.state import BoardState
-from queue_display.theme import FONT_FAMILIES, qml_theme
+from queue_display.qtapp import make_app
+from queue_display.theme import qml_theme
 
 log = logging.getLogger("queue_display.board")
 
@@ -59,11 +60,7 @@ def run_board(args: argparse.Namespace) -> int:
         print(f"queue-display board: {exc}", file=sys.stderr)
         return 2
 
-    app = QGuiApplication(sys.argv[:1])
-    app.setApplicationName("queue-display-board")
-    font = QFont()
-    font.setFamilies(FONT_FAMILIES)  # "Noto Sans CJK SC" first, or Chinese falls back to JP glyph forms
-    app.setFont(font)
+    app = make_app("queue-display-board")
 
     recorder = Recorder()
     bridge = BoardBridge(

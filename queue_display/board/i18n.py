@@ -12,9 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTranslator, Slot
 
+from queue_display.qtapp import LOCALES_DIR
+
 log = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+
 CONTEXT = "Board"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
 from queue_display.counter.backend import CounterBackend
-from queue_display.counter.palette import palette
-from queue_display.counter.qtapp import make_app, run_qml
+from queue_display.palette import palette
+from queue_display.qtapp import make_app, run_qml
 
 
 def main(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from queue_display.client import (
 )
 from queue_display.counter.led import LedWindow
 from queue_display.counter.model import ENDPOINTS, CounterState, matter_names, served_matters, waiting_for
-from queue_display.counter.qtapp import Jobs
+from queue_display.qtapp import Jobs
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 100  # coalesces a burst of events into one re-read

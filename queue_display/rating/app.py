@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
-from queue_display.counter.palette import palette
-from queue_display.counter.qtapp import make_app, run_qml
+from queue_display.palette import palette
+from queue_display.qtapp import make_app, run_qml
 from queue_display.rating.backend import RatingBackend
 
 

@@ -16,7 +16,7 @@ from queue_display.client import (
     HallUnreachable,
     find_hall,
 )
-from queue_display.counter.qtapp import Jobs
+from queue_display.qtapp import Jobs
 from queue_display.rating.model import RatingFlow, Submission
 
 log = logging.getLogger(__name__)

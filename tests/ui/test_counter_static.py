@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from queue_display.counter.model import CounterState, served_matters, waiting_for
-from queue_display.counter.palette import DISABLED_PAIRS, PAIRS
+from queue_display.palette import DISABLED_PAIRS, PAIRS
 from queue_display.theme import contrast
 from tests.support import ROOT
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from queue_display.counter.palette import PAD_PAIRS
+from queue_display.palette import PAD_PAIRS
 from queue_display.rating.model import THANKS_S, RatingFlow
 from queue_display.theme import contrast
 from tests.support import ROOT

@@ -22,7 +22,7 @@ from PySide6.QtQuickControls2 import QQuickStyle
 
 from queue_display.theme import FONT_FAMILIES
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 Done = Callable[[bool, Any], None]
 
 
@@ -82,14 +82,15 @@ def audit(window: QQuickWindow) -> dict[str, Any]:
     }
 
 
-def make_app() -> QGuiApplication:
-    """The application object; create it before any QObject with timers (they need its event loop)."""
+def make_app(name: str = "queue-display", pixel_size: int = 24) -> QGuiApplication:
+    """The application object of every queue_display app; create it before any QObject with timers."""
     existing = QGuiApplication.instance()
-    app = existing if isinstance(existing, QGuiApplication) else QGuiApplication(sys.argv)
+    app = existing if isinstance(existing, QGuiApplication) else QGuiApplication(sys.argv[:1])
+    app.setApplicationName(name)
     # Qt's own fallback picks Noto Sans CJK JP (Japanese glyph forms): name the SC family first.
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
-    font.setPixelSize(24)
+    font.setPixelSize(pixel_size)
     app.setFont(font)
     QQuickStyle.setStyle("Basic")  # the only style whose controls can be fully restyled without warnings
     return app
