@@ -9,7 +9,7 @@ from concurrent.futures import Future
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
@@ -27,12 +27,28 @@ from kiosk.hall.writer import Tx
 log = logging.getLogger(__name__)
 
 
+# The issue path's statements, built once (constructing them per call showed in the profile).
+_c_idem = S.idempotency.c
+_SELECT_IDEM = select(S.idempotency).where(
+    _c_idem.token_id == bindparam("k_token"), _c_idem.key == bindparam("k_key")
+)
+_INSERT_IDEM = insert(S.idempotency)
+_INSERT_TICKET = insert(S.tickets)
+_c_seq = S.day_sequences.c
+_BUMP_NUMBER = (
+    update(S.day_sequences)
+    .where(_c_seq.day == bindparam("s_day"), _c_seq.colour == bindparam("s_colour"))
+    .values(last_number=_c_seq.last_number + 1)
+    .returning(_c_seq.last_number)
+)
+_INSERT_NUMBER = insert(S.day_sequences)
+
+
 class Tickets(ServiceBase):
     # --- idempotency ------------------------------------------------------------------------------
 
     def _idem_lookup(self, conn: Connection, token_id: int, key: str, fp: str) -> IssueResult | None:
-        c = S.idempotency.c
-        row = conn.execute(select(S.idempotency).where(c.token_id == token_id, c.key == key)).first()
+        row = conn.execute(_SELECT_IDEM, {"k_token": token_id, "k_key": key}).first()
         if row is None:
             return None
         if row.fingerprint != fp:
@@ -44,14 +60,15 @@ class Tickets(ServiceBase):
 
     def _idem_store(self, tx: Tx, token_id: int, key: str, fp: str, result: IssueResult) -> None:
         tx.conn.execute(
-            insert(S.idempotency).values(
-                token_id=token_id,
-                key=key,
-                fingerprint=fp,
-                status_code=result.status_code,
-                body=json.dumps(result.body, ensure_ascii=False),
-                created_at=tx.now,
-            )
+            _INSERT_IDEM,
+            {
+                "token_id": token_id,
+                "key": key,
+                "fingerprint": fp,
+                "status_code": result.status_code,
+                "body": json.dumps(result.body, ensure_ascii=False),
+                "created_at": tx.now,
+            },
         )
 
     # --- tickets ----------------------------------------------------------------------------------
@@ -159,7 +176,7 @@ class Tickets(ServiceBase):
             "transfers": 0,
             "rating": None,
         }
-        conn.execute(insert(S.tickets).values(**values))
+        conn.execute(_INSERT_TICKET, values)
         if appointment_id is not None:
             conn.execute(
                 update(S.appointments)
@@ -177,15 +194,9 @@ class Tickets(ServiceBase):
 
     def _next_number(self, conn: Connection, day: str, colour: P.Colour) -> int:
         # Bumped in the ticket's own transaction: a number is never issued twice, even across a crash.
-        c = S.day_sequences.c
-        n = conn.execute(
-            update(S.day_sequences)
-            .where(c.day == day, c.colour == colour.value)
-            .values(last_number=c.last_number + 1)
-            .returning(c.last_number)
-        ).scalar()
+        n = conn.execute(_BUMP_NUMBER, {"s_day": day, "s_colour": colour.value}).scalar()
         if n is None:
-            conn.execute(insert(S.day_sequences).values(day=day, colour=colour.value, last_number=1))
+            conn.execute(_INSERT_NUMBER, {"day": day, "colour": colour.value, "last_number": 1})
             return 1
         return int(n)
 
