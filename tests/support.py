@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import pwd
+import selectors
 import shutil
 import signal
 import socket
@@ -16,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -219,3 +222,36 @@ def postgres_server() -> Iterator[Postgres]:
         with contextlib.suppress(Exception):
             pg._run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+class LineReader:
+    """Lines from a child's stdout, each within a timeout.
+
+    Raw os.read on the file descriptor: a buffered pipe object would hold lines that select() no longer sees.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.fd = stream.fileno()
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.fd, selectors.EVENT_READ)
+        self.buf = b""
+        self.closed = False
+
+    def line(self, timeout: float) -> str:
+        """The next line; TimeoutError if none comes in time, EOFError once the child closed its stdout."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            if self.closed:
+                raise EOFError("the process closed its output")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no line within {timeout}s")
+            if self.sel.select(min(left, 0.2)):
+                chunk = os.read(self.fd, 65536)
+                self.closed = not chunk
+                self.buf += chunk
+        raw, self.buf = self.buf.split(b"\n", 1)
+        return raw.decode(errors="replace")
+
+    def json(self, timeout: float) -> dict[str, Any]:
+        return dict(json.loads(self.line(timeout)))

@@ -4,15 +4,15 @@ what a driver's thread does."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import selectors
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.support import LineReader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ class SimProc:
             cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        self._buf = b""
+        self._reader = LineReader(self.proc.stdout)
         self.info = self._line(timeout)
         if not self.info.get("ready"):
             raise RuntimeError(f"{module} did not start: {self.info}")
@@ -46,23 +46,11 @@ class SimProc:
         return str(self.info["device"])
 
     def _line(self, timeout: float) -> dict[str, Any]:
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        sel = selectors.DefaultSelector()
-        sel.register(fd, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or (self.proc.poll() is not None and not sel.select(0)):
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
-                raise TimeoutError(f"no answer from the simulator within {timeout}s {err}")
-            if sel.select(min(left, 0.2)):
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    continue
-                self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        return dict(json.loads(line))
+        try:
+            return self._reader.json(timeout)
+        except (TimeoutError, EOFError) as exc:
+            err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+            raise TimeoutError(f"no answer from the simulator within {timeout}s ({exc}) {err}") from exc
 
     def command(self, *words: str, timeout: float = 10.0) -> dict[str, Any]:
         assert self.proc.stdin is not None

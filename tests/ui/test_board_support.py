@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import json
 import os
-import queue
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support import ROOT, Api, HallProcess, free_port, make_tokens
+from tests.support import ROOT, Api, HallProcess, LineReader, free_port, make_tokens
 
 SOCIAL = "pension_enrol"  # counter group "social": blue
 ENTERPRISE = "employer_social_insurance_registration"  # yellow
@@ -149,26 +148,18 @@ class BoardProcess:
             stderr=log,
         )
         log.close()
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
+        self._reader = LineReader(self.proc.stdout)
         first = self._next(60)
         assert json.loads(first).get("ready"), first
         self.ready_at = time.monotonic()
 
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
-        self._lines.put(None)
-
     def _next(self, timeout: float) -> str:
         try:
-            line = self._lines.get(timeout=timeout)
-        except queue.Empty:
+            return self._reader.line(timeout)
+        except TimeoutError:
             raise TimeoutError(f"the board did not answer within {timeout}s\n{self.log()}") from None
-        if line is None:
-            raise RuntimeError(f"the board exited ({self.proc.wait(5)})\n{self.log()}")
-        return line
+        except EOFError:
+            raise RuntimeError(f"the board exited ({self.proc.wait(5)})\n{self.log()}") from None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import selectors
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from kiosk.config import load_config
 from kiosk.hall.server import open_hall
 from tests.drivers.simproc import SimProc
-from tests.support import ROOT, Api, HallProcess, make_tokens, write_config
+from tests.support import ROOT, Api, HallProcess, LineReader, make_tokens, write_config
 
 SHOTS = ROOT / "docs" / "screenshots"
 SOCIAL = "pension_enrol"  # counter group "social", blue unless green
@@ -44,24 +43,15 @@ class AppProcess:
                 stdout=subprocess.PIPE,
                 stderr=err,
             )
-        self._buf = b""
+        self._reader = LineReader(self.proc.stdout)
         first = self._line(timeout)
         assert first.get("ready"), first
 
     def _line(self, timeout: float) -> dict[str, Any]:
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        sel = selectors.DefaultSelector()
-        sel.register(fd, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or (self.proc.poll() is not None and not sel.select(0)):
-                raise AssertionError(f"no answer within {timeout}s; app log:\n{self.stderr()}")
-            if sel.select(min(left, 0.2)):
-                self._buf += os.read(fd, 65536)
-        line, self._buf = self._buf.split(b"\n", 1)
-        return dict(json.loads(line))
+        try:
+            return self._reader.json(timeout)
+        except (TimeoutError, EOFError) as exc:
+            raise AssertionError(f"no answer within {timeout}s ({exc}); app log:\n{self.stderr()}") from exc
 
     def stderr(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
