@@ -8,6 +8,7 @@ to the GUI thread as a queued signal.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtQuickControls2 import QQuickStyle
 
+from kiosk.config import Config, ConfigError, load_config
 from queue_display.theme import FONT_FAMILIES
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
@@ -80,6 +82,18 @@ def audit(window: QQuickWindow) -> dict[str, Any]:
         "smallest_button": min(buttons, default=(0.0, ""))[1],
         "buttons": len(buttons),
     }
+
+
+def load_app_config(command: str, path: str | None) -> Config | None:
+    """Logging to stderr (with --automation stdout carries only answers) and the configuration, or None after
+    printing why it cannot be used."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown real problems
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"queue-display {command}: {exc}", file=sys.stderr)
+        return None
 
 
 def make_app(name: str = "queue-display", pixel_size: int = 24) -> QGuiApplication:

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
-from kiosk.config import ConfigError, load_config
 from queue_display.palette import palette
-from queue_display.qtapp import make_app, run_qml
+from queue_display.qtapp import load_app_config, make_app, run_qml
 from queue_display.rating.backend import RatingBackend
 
 
 def main(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        print(f"queue-display rating: {exc}", file=sys.stderr)
+    config = load_app_config("rating", args.config)
+    if config is None:
         return 2
     token = args.token or config.display.token
     if not token:
