@@ -28,7 +28,7 @@ class BoardBridge(QObject):
     voiceChanged = Signal()
     hallChanged = Signal()
 
-    _snapshot = Signal(object, int, bool)
+    _snapshot = Signal(object, int, bool, bool)
     _event = Signal(object, float)
     _connection = Signal(str, str)
     _voice = Signal(bool, str)
@@ -66,8 +66,11 @@ class BoardBridge(QObject):
 
     # -- from any thread ------------------------------------------------------------------------------
 
-    def post_snapshot(self, snapshot: dict[str, Any], since: int, initial: bool) -> None:
-        self._snapshot.emit(snapshot, since, initial)
+    def post_snapshot(
+        self, snapshot: dict[str, Any], since: int, initial: bool, replaced: bool = False
+    ) -> None:
+        """`replaced`: the connection found the back office's history replaced; only it can tell race-free."""
+        self._snapshot.emit(snapshot, since, initial, replaced)
 
     def post_event(self, event: dict[str, Any]) -> None:
         self._event.emit(event, time.monotonic())
@@ -83,13 +86,13 @@ class BoardBridge(QObject):
 
     # -- on the GUI thread ----------------------------------------------------------------------------
 
-    @Slot(object, int, bool)
-    def _apply_snapshot(self, snapshot: dict[str, Any], since: int, initial: bool) -> None:
+    @Slot(object, int, bool, bool)
+    def _apply_snapshot(self, snapshot: dict[str, Any], since: int, initial: bool, replaced: bool) -> None:
         if initial:
             self.state.load_snapshot(snapshot, since)
             self.latestChanged.emit()
             self.previousChanged.emit()
-        elif since < self.state.last_seq:
+        elif replaced:
             log.warning(
                 "the back office's last event is %d, before ours (%d): following anew",
                 since,
@@ -101,10 +104,12 @@ class BoardBridge(QObject):
 
     @Slot(object, float)
     def _apply_event(self, event: dict[str, Any], received: float) -> None:
+        # The state ignores a replay of what it already applied; so must the screen (no second flash).
+        fresh = int(event["seq"]) > self.state.last_seq
         ann = self.state.apply(event)
         kind = str(event.get("type", ""))
         latest = self.state.latest
-        if latest is not None and latest.seq == event["seq"]:
+        if fresh and latest is not None and latest.seq == event["seq"]:
             self._call_serial += 1
             self.latestChanged.emit()
             self.previousChanged.emit()

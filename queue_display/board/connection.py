@@ -149,18 +149,22 @@ class Connector:
             if self._stop.is_set():
                 return
             self._refresh.clear()
+            follower = self.follower
+            # What we had received *before* asking: those events were committed, so the back office's
+            # last_seq can only be lower if its history was replaced. Comparing with what the follower holds
+            # after the answer would race with events delivered meanwhile and replay them.
+            seen = follower.last_seq if follower is not None else 0
             try:
                 snapshot = client.get("/queue")
             except (HallUnreachable, HallApiError) as exc:
                 log.debug("snapshot refresh failed: %s", exc)
             else:
                 last = int(snapshot.get("last_seq", 0))
-                follower = self.follower
-                replaced = follower is not None and last < follower.last_seq
+                replaced = follower is not None and last < seen
                 if replaced and follower is not None:
                     follower.stop()
                 # Posted before the new follower starts, so the state rebases before the new stream arrives.
-                self.bridge.post_snapshot(snapshot, last, False)
+                self.bridge.post_snapshot(snapshot, last, False, replaced)
                 if replaced:
                     # The back office's history was replaced (a restored database): follow its new stream.
                     self._start_follower(last)
