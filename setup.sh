@@ -69,16 +69,18 @@ if [ ! -x .venv/bin/python ]; then
   say "creating the virtualenv .venv"
   "$python" -m venv .venv
 fi
-extras=""
-[ "$mode" = test ] && extras="[test]"
-stamp=".venv/.installed${extras}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "installing the project into .venv (pip install -e .${extras})"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+# Every Python package comes from the lock, with its hash: nothing floats (requirements/lock.sh moves it).
+lock="requirements/run.lock"
+[ "$mode" = test ] && lock="requirements/test.lock"
+stamp=".venv/.installed-$(basename "$lock")"
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "installing the locked dependencies into .venv ($lock)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  say "installing the project into .venv (editable, no dependency resolution)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
   touch "$stamp"
 else
-  say "project already installed in .venv"
+  say "project already installed in .venv (from $lock)"
 fi
 
 if [ "$mode" = run ]; then
