@@ -24,6 +24,7 @@ class Capabilities:
     cutter: bool  # no cutter: feed enough to tear off instead
     qr_module: int  # dots per QR module; 5-6 keeps a status-page URL scannable from a phone
     big_number_max: int  # largest GS ! multiplier for the ticket number (8 is the command's limit)
+    model: str = "default"  # the python-escpos profile the job writer is built on
 
     @property
     def cols(self) -> int:
