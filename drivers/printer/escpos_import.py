@@ -66,5 +66,18 @@ _import()
 from escpos import constants  # noqa: E402
 from escpos.capabilities import CAPABILITIES, Profile, get_profile  # noqa: E402
 from escpos.escpos import Escpos  # noqa: E402
+from escpos.exceptions import DeviceNotFoundError  # noqa: E402
+from escpos.printer import File, Network, Serial, Usb  # noqa: E402
 
-__all__ = ["CAPABILITIES", "Escpos", "Profile", "constants", "get_profile"]
+__all__ = [
+    "CAPABILITIES",
+    "DeviceNotFoundError",
+    "Escpos",
+    "File",
+    "Network",
+    "Profile",
+    "Serial",
+    "Usb",
+    "constants",
+    "get_profile",
+]
