@@ -3,7 +3,7 @@
 Jobs are written by `job.JobBuilder` (python-escpos's `Escpos`); this module reads them back, for the
 simulator, the preview and the tests, and holds what both sides share (FS & / FS ., DLE EOT, the QR
 error-correction codes), so writer and reader cannot disagree. It needs no python-escpos, so the
-simulator and the preview do not pay its import. Commands follow the Epson ESC/POS reference;
+simulator (a stand-in for a printer) does not import it. Commands follow the Epson ESC/POS reference;
 Chinese text uses the Chinese-character mode (FS & ... FS .) that GB18030/GBK printers implement.
 """
 
