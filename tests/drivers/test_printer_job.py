@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from drivers.printer.commands import Align
 from drivers.printer.interpret import Raster, interpret
@@ -97,6 +98,15 @@ def test_builder_refuses_what_the_library_would_send_silently_wrong() -> None:
     with pytest.raises(Exception, match="577"):  # the library's ImageWidthError: wider than the paper
         b.raster([[True] * 577])
     assert b.getvalue() == b""
+
+
+def test_images_print_nothing_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    from escpos.printer import Dummy
+
+    Dummy().image(Image.new("1", (8, 1)))  # the library, with no paper width in its profile
+    assert "media.width.pixel" in capsys.readouterr().out
+    JobBuilder(width_dots=384).raster([[True] * 384])  # stdout may be a simulator's protocol channel
+    assert capsys.readouterr().out == ""
 
 
 def test_profiles_are_private_copies() -> None:
