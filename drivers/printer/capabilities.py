@@ -1,7 +1,9 @@
-"""What a printer can do, as data: python-escpos-style profiles plus what Chinese printers differ in.
+"""What a printer can do, as data: our two paper profiles, python-escpos's model profiles, and what
+Chinese printers differ in.
 
-The layout only reads these fields, so a new printer model is a new profile or a few settings, never a
-code change.
+The layout only reads these fields, so a new printer model is a profile or a few settings, never a
+code change. python-escpos's capabilities database (35 models) knows widths, native QR and cutters;
+it knows nothing of Chinese (no GB18030 or GBK code page in any profile), so the encoding stays ours.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Capabilities:
     cutter: bool  # no cutter: feed enough to tear off instead
     qr_module: int  # dots per QR module; 5-6 keeps a status-page URL scannable from a phone
     big_number_max: int  # largest GS ! multiplier for the ticket number (8 is the command's limit)
+    model: str = "default"  # the python-escpos profile the job writer is built on
 
     @property
     def cols(self) -> int:
@@ -50,3 +53,38 @@ PROFILES: dict[str, Capabilities] = {
     # 58 mm units (POS-5890 class): narrower; many lack a cutter or native QR, set those in settings.
     "58mm": Capabilities("58mm", 384, "native", "gb18030", True, 5, 8),
 }
+
+
+def from_model(model: str, base: Capabilities) -> Capabilities:
+    """`base` with the width, QR mode and cutter of python-escpos's profile for `model` (e.g. "TM-T20II").
+
+    A width the profile leaves unknown stays the base's (the paper setting). ValueError names the
+    problem: an unknown model, or one that can print neither a native nor a raster QR code.
+    """
+    # Imported here: the preview and the simulator read PROFILES and need no python-escpos.
+    from drivers.printer.escpos_import import CAPABILITIES
+
+    profiles = CAPABILITIES["profiles"]
+    if model not in profiles:
+        raise ValueError(
+            f"model {model!r} is not a python-escpos profile; known: {', '.join(sorted(profiles))}"
+        )
+    data = profiles[model]
+    features = data.get("features", {})
+    if features.get("qrCode"):
+        qr: QrMode = "native"
+    elif features.get("bitImageRaster"):
+        qr = "raster"
+    else:
+        raise ValueError(f"model {model!r} can print neither a native QR code nor a raster image")
+    pixels = data.get("media", {}).get("width", {}).get("pixels")
+    width = pixels - pixels % 8 if isinstance(pixels, int) else base.width_dots  # GS v 0 works in bytes
+    narrow = width <= PROFILES["58mm"].width_dots
+    return base.with_overrides(
+        name=model,
+        model=model,
+        width_dots=width,
+        qr=qr,
+        cutter=bool(features.get("paperFullCut") or features.get("paperPartCut")),
+        qr_module=PROFILES["58mm" if narrow else "80mm"].qr_module,
+    )

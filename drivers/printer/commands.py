@@ -1,15 +1,15 @@
-"""The ESC/POS command language, both ways: `JobBuilder` writes jobs, `parse` reads byte streams back.
+"""The ESC/POS command language as bytes: the codes, GB18030 character encoding, and `parse`.
 
-Everything that knows a command byte lives here, so the layout, the driver, the simulator and the
-preview cannot disagree about what a sequence means. Commands follow the Epson ESC/POS reference;
-Chinese text uses the Chinese-character mode (FS & ... FS .) that GB18030/GBK printers implement,
-because python-escpos's magic encoder sends raw GB18030 without it (stack research §4).
+Jobs are written by `job.JobBuilder` (python-escpos's `Escpos`); this module reads them back, for the
+simulator, the preview and the tests, and holds what both sides share (FS & / FS ., DLE EOT, the QR
+error-correction codes), so writer and reader cannot disagree. It needs no python-escpos, so the
+simulator (a stand-in for a printer) does not import it. Commands follow the Epson ESC/POS reference;
+Chinese text uses the Chinese-character mode (FS & ... FS .) that GB18030/GBK printers implement.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -58,95 +58,6 @@ def encode_char(ch: str, encoding: str) -> bytes:
 def char_cols(ch: str, encoding: str) -> int:
     """Half-width columns one character takes: a printer prints every multi-byte character full width."""
     return 1 if len(encode_char(ch, encoding)) == 1 else 2
-
-
-class JobBuilder:
-    """Appends ESC/POS commands to a byte buffer; no I/O."""
-
-    def __init__(self, encoding: str = "gb18030") -> None:
-        if encoding not in ("gb18030", "gbk"):
-            raise ValueError(f"encoding must be gb18030 or gbk, got {encoding!r}")
-        self.encoding = encoding
-        self._buf = bytearray()
-
-    def getvalue(self) -> bytes:
-        return bytes(self._buf)
-
-    def raw(self, data: bytes) -> JobBuilder:
-        self._buf += data
-        return self
-
-    def init(self) -> JobBuilder:
-        return self.raw(INIT)
-
-    def align(self, align: Align) -> JobBuilder:
-        return self.raw(bytes((ESC, 0x61, int(align))))
-
-    def bold(self, on: bool) -> JobBuilder:
-        return self.raw(bytes((ESC, 0x45, 1 if on else 0)))
-
-    def size(self, width: int, height: int) -> JobBuilder:
-        """GS ! scales single- and double-byte characters alike (ESC ! would leave Chinese small)."""
-        if not (1 <= width <= 8 and 1 <= height <= 8):
-            raise ValueError(f"character size must be 1..8, got {width}x{height}")
-        return self.raw(bytes((GS, 0x21, (width - 1) << 4 | (height - 1))))
-
-    def text(self, text: str) -> JobBuilder:
-        """Text without a line feed; anything not ASCII goes inside FS & ... FS . in the job's encoding."""
-        if text.isascii():
-            return self.raw(text.encode("ascii"))
-        return self.raw(CN_ON + b"".join(encode_char(c, self.encoding) for c in text) + CN_OFF)
-
-    def line(self, text: str = "") -> JobBuilder:
-        return self.text(text).raw(b"\n")
-
-    def feed_lines(self, n: int) -> JobBuilder:
-        return self.raw(bytes((ESC, 0x64, _byte(n))))
-
-    def feed_dots(self, n: int) -> JobBuilder:
-        return self.raw(bytes((ESC, 0x4A, _byte(n))))
-
-    def qr_native(self, payload: str, module: int, ec: str = "M") -> JobBuilder:
-        """The printer draws the QR itself (GS ( k, model 2): a few dozen bytes instead of a bitmap."""
-        data = payload.encode("ascii")
-        if not 1 <= module <= 16:
-            raise ValueError(f"QR module size must be 1..16 dots, got {module}")
-        self._gs_k(65, b"\x32\x00")  # model 2
-        self._gs_k(67, bytes((module,)))
-        self._gs_k(69, bytes((QR_EC[ec],)))
-        self._gs_k(80, b"\x30" + data)  # store
-        return self._gs_k(81, b"\x30")  # print
-
-    def _gs_k(self, fn: int, params: bytes) -> JobBuilder:
-        size = len(params) + 2  # cn and fn count towards pL pH
-        return self.raw(bytes((GS, 0x28, 0x6B, size & 0xFF, size >> 8, 49, fn)) + params)
-
-    def raster(self, rows: Sequence[Sequence[bool]]) -> JobBuilder:
-        """GS v 0 bit image; rows of equal length, True = black dot."""
-        height = len(rows)
-        width = len(rows[0]) if rows else 0
-        wbytes = (width + 7) // 8
-        if not (0 < wbytes <= 0xFFFF and 0 < height <= 0xFFFF):
-            raise ValueError("raster image is empty or too large")
-        data = bytearray()
-        for row in rows:
-            packed = bytearray(wbytes)
-            for x, dot in enumerate(row):
-                if dot:
-                    packed[x >> 3] |= 0x80 >> (x & 7)
-            data += packed
-        header = bytes((GS, 0x76, 0x30, 0, wbytes & 0xFF, wbytes >> 8, height & 0xFF, height >> 8))
-        return self.raw(header + data)
-
-    def cut(self) -> JobBuilder:
-        """GS V 65 0: feed to the cutter and cut, so the last line is not cut through."""
-        return self.raw(bytes((GS, 0x56, 65, 0)))
-
-
-def _byte(n: int) -> int:
-    if not 0 <= n <= 255:
-        raise ValueError(f"parameter must be 0..255, got {n}")
-    return n
 
 
 # ---------------------------------------------------------------------------------------------

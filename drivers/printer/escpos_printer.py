@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from drivers.base import CheckStep, DeviceStatus, SelfTest, SettingsError
 from drivers.printer import MaterialsPrint, PrinterError, ReceiptPrinter, StateChange, TicketPrint
-from drivers.printer.capabilities import PROFILES, Capabilities
+from drivers.printer.capabilities import PROFILES, Capabilities, from_model
 from drivers.printer.commands import ParseError, dle_eot
 from drivers.printer.interpret import interpret
 from drivers.printer.layout import materials_job, ticket_job
@@ -77,7 +77,10 @@ class EscposPrinter(ReceiptPrinter):
         fields = {"width_dots": int, "qr": str, "encoding": str, "cutter": bool, "qr_module": int}
         overrides = {k: self.setting(k, kind) for k, kind in fields.items() if k in self.settings}
         try:
-            return PROFILES[paper].with_overrides(**overrides)
+            base = PROFILES[paper]
+            if "model" in self.settings:
+                base = from_model(self.setting("model", str), base)
+            return base.with_overrides(**overrides)
         except ValueError as exc:
             raise SettingsError(f"devices.printer: {exc}") from exc
 

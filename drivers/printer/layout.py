@@ -13,7 +13,8 @@ import qrcode
 import qrcode.constants
 
 from drivers.printer.capabilities import Capabilities
-from drivers.printer.commands import Align, JobBuilder
+from drivers.printer.commands import Align
+from drivers.printer.job import JobBuilder
 from drivers.printer.model import MaterialsPrint, TicketPrint
 from drivers.printer.textwidth import sanitize, text_cols, wrap
 
@@ -44,7 +45,7 @@ class _Doc:
 
     def __init__(self, caps: Capabilities) -> None:
         self.caps = caps
-        self.b = JobBuilder(caps.encoding).init()
+        self.b = JobBuilder(caps.encoding, width_dots=caps.width_dots, model=caps.model).init()
 
     def cols(self, w: int) -> int:
         return self.caps.cols // w
@@ -142,7 +143,7 @@ class _Doc:
 
     def end(self) -> bytes:
         if self.caps.cutter:
-            self.b.feed_lines(2).cut()
+            self.b.feed_lines(2).cut()  # GS V 65 0: the printer feeds on to its cutter
         else:
             self.b.feed_lines(6)  # past the tear bar
         return self.b.getvalue()

@@ -1,8 +1,11 @@
-"""How job bytes reach the printer: USB, serial, raw TCP (port 9100) or a file / device node.
+"""How job bytes reach the printer: python-escpos's `Network`, `Serial`, `File` and `Usb`, made thin here.
 
-Thin, like python-escpos's printer classes (USB goes through python-escpos's Usb), but each also
-reads with a timeout and drops stale input, which DLE EOT status polling needs. Every failure is a
-TransportError; the driver turns it into printer_unreachable.
+Each transport is the library's printer class (it opens the socket, port, file or USB device, and its
+`_raw` writes), plus what DLE EOT status polling needs and the library lacks: a read with a timeout
+(its `_read()` blocks for its fixed timeout and cannot tell "no answer" from "connection closed"),
+dropping stale input, a probe for write-only paths, and one `TransportError` for every failure,
+which the driver turns into printer_unreachable. Job bytes are built before a transport is touched
+(drivers.printer.job), so a transport only ever sends whole jobs and status queries.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, ClassVar
 import serial
 
 from drivers.base import SettingsError
+from drivers.printer.escpos_import import DeviceNotFoundError, File, Network, Serial, Usb
 
 Setting = Callable[..., Any]  # Driver.setting(key, type, default, minimum=..., maximum=...)
 # A vanished USB-serial adapter surfaces as any of these (tcflush raises termios.error, not OSError).
@@ -70,45 +74,40 @@ class Transport(abc.ABC):
             self.open()
 
 
-class NetworkTransport(Transport):
+class NetworkTransport(Transport, Network):
     """A raw TCP socket to port 9100 (JetDirect / AppSocket), which Epson-class printers answer on."""
 
     name = "network"
 
     def __init__(self, host: str, port: int, connect_timeout: float, write_timeout: float) -> None:
-        self.host, self.port = host, port
-        self.connect_timeout, self.write_timeout = connect_timeout, write_timeout
-        self._sock: socket.socket | None = None
+        Network.__init__(self, host, port, timeout=connect_timeout)
+        self.write_timeout = write_timeout
 
     @property
     def is_open(self) -> bool:
-        return self._sock is not None
+        return isinstance(self._device, socket.socket)
 
     def open(self) -> None:
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
-        except OSError as exc:
-            raise TransportError(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sock = sock
+            Network.open(self)
+        except DeviceNotFoundError as exc:
+            why = exc.__context__ or exc  # the library's message wraps the OSError over two lines
+            raise TransportError(f"cannot connect to {self.host}:{self.port}: {why}") from exc
+        self._socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def close(self) -> None:
-        if self._sock is not None:
-            with contextlib.suppress(OSError):
-                self._sock.shutdown(socket.SHUT_RDWR)
-            self._sock.close()
-            self._sock = None
+        Network.close(self)
 
     def _socket(self) -> socket.socket:
         self.ensure_open()
-        assert self._sock is not None
-        return self._sock
+        assert isinstance(self._device, socket.socket)
+        return self._device
 
     def write(self, data: bytes) -> None:
         sock = self._socket()
         try:
             sock.settimeout(self.write_timeout)
-            sock.sendall(data)
+            self._raw(data)
         except OSError as exc:
             self.close()
             raise TransportError(f"sending to {self.host}:{self.port} failed: {exc}") from exc
@@ -144,50 +143,51 @@ class NetworkTransport(Transport):
         return f"tcp://{self.host}:{self.port}"
 
 
-class SerialTransport(Transport):
+class SerialTransport(Transport, Serial):
     name = "serial"
-    _FLOW: ClassVar[dict[str, dict[str, bool]]] = {
-        "none": {},
-        "rtscts": {"rtscts": True},
-        "dsrdtr": {"dsrdtr": True},
-        "xonxoff": {"xonxoff": True},
-    }
+    FLOWS = ("none", "rtscts", "dsrdtr", "xonxoff")
 
     def __init__(self, port: str, baud: int, flow: str) -> None:
-        self.port, self.baud, self.flow = port, baud, flow
-        self._ser: serial.Serial | None = None
+        # The library's dsrdtr defaults to True, which waits for a DSR that a three-wire cable never gives.
+        Serial.__init__(self, port, baud, timeout=0.5, xonxoff=flow == "xonxoff", dsrdtr=flow == "dsrdtr")
+        self.flow = flow
 
     @property
     def is_open(self) -> bool:
-        return self._ser is not None
+        return isinstance(self._device, serial.Serial)
 
     def open(self) -> None:
         try:
-            self._ser = serial.Serial(self.port, self.baud, timeout=0.5, **self._FLOW[self.flow])
-        except (*_SERIAL_ERRORS, ValueError) as exc:
-            raise TransportError(f"cannot open {self.port}: {exc}") from exc
+            Serial.open(self)
+            if self.flow == "rtscts":  # the library has no parameter for RTS/CTS
+                self._port().rtscts = True
+        except (DeviceNotFoundError, *_SERIAL_ERRORS, ValueError) as exc:
+            self.close()
+            raise TransportError(f"cannot open {self.devfile}: {exc.__context__ or exc}") from exc
 
     def close(self) -> None:
-        if self._ser is not None:
+        """Without the library's flush(): tcdrain() never returns while a printer holds CTS or DSR off."""
+        if isinstance(self._device, serial.Serial):
             with contextlib.suppress(*_SERIAL_ERRORS):
-                self._ser.close()
-            self._ser = None
+                self._device.close()
+        self._device = False
 
     def _port(self) -> serial.Serial:
-        self.ensure_open()
-        assert self._ser is not None
-        return self._ser
+        if not self.is_open:
+            self.open()
+        assert isinstance(self._device, serial.Serial)
+        return self._device
 
     def write(self, data: bytes) -> None:
         ser = self._port()
         try:
             # 10 bits a byte on the wire, and room for the printer to hold us off with flow control.
-            ser.write_timeout = 2.0 + len(data) * 10 / self.baud * 2
-            ser.write(data)
+            ser.write_timeout = 2.0 + len(data) * 10 / self.baudrate * 2
+            self._raw(data)
             ser.flush()
         except _SERIAL_ERRORS as exc:
             self.close()
-            raise TransportError(f"writing to {self.port} failed: {exc}") from exc
+            raise TransportError(f"writing to {self.devfile} failed: {exc}") from exc
 
     def read(self, n: int, timeout: float) -> bytes:
         ser = self._port()
@@ -196,20 +196,20 @@ class SerialTransport(Transport):
             return bytes(ser.read(n))
         except _SERIAL_ERRORS as exc:
             self.close()
-            raise TransportError(f"reading from {self.port} failed: {exc}") from exc
+            raise TransportError(f"reading from {self.devfile} failed: {exc}") from exc
 
     def drain(self) -> None:
         try:
             self._port().reset_input_buffer()
         except _SERIAL_ERRORS as exc:
             self.close()
-            raise TransportError(f"{self.port}: {exc}") from exc
+            raise TransportError(f"{self.devfile}: {exc}") from exc
 
     def describe(self) -> str:
-        return f"serial:{self.port}@{self.baud}"
+        return f"serial:{self.devfile}@{self.baudrate}"
 
 
-class FileTransport(Transport):
+class FileTransport(Transport, File):
     """A path written per job: /dev/usb/lp0 (the kernel's usblp), a parallel port, or a plain file."""
 
     name = "file"
@@ -219,6 +219,7 @@ class FileTransport(Transport):
         return False
 
     def __init__(self, path: str) -> None:
+        File.__init__(self, path, auto_flush=True)
         self.path = Path(path)
 
     @property
@@ -229,12 +230,16 @@ class FileTransport(Transport):
         pass
 
     def close(self) -> None:
-        pass
+        File.close(self)
 
     def write(self, data: bytes) -> None:
         try:
-            with open(self.path, "ab") as f:  # append: a plain file collects every job
-                f.write(data)
+            # Append, where the library's open() truncates: a plain file collects every job.
+            self._device = open(self.path, "ab")  # noqa: SIM115 - closed below, after the library's _raw
+            try:
+                self._raw(data)
+            finally:
+                File.close(self)
         except OSError as exc:
             raise TransportError(f"cannot write {self.path}: {exc}") from exc
 
@@ -250,50 +255,43 @@ class FileTransport(Transport):
         return f"file:{self.path}"
 
 
-class UsbTransport(Transport):
-    """python-escpos's Usb (pyusb, libusb), plus timed reads from the IN endpoint for DLE EOT."""
+class UsbTransport(Transport, Usb):
+    """The library's Usb (finds the device, detaches usblp, configures it), with timed reads for DLE EOT."""
 
     name = "usb"
 
     def __init__(self, vendor: int, product: int, in_ep: int, out_ep: int, timeout_ms: int) -> None:
-        self.vendor, self.product, self.in_ep, self.out_ep = vendor, product, in_ep, out_ep
-        self.timeout_ms = timeout_ms
-        self._usb: Any = None
+        Usb.__init__(self, vendor, product, timeout=timeout_ms, in_ep=in_ep or 0x82, out_ep=out_ep)
+        self.vendor, self.product, self.readable = vendor, product, in_ep != 0
 
     @property
     def can_read(self) -> bool:
-        return self.in_ep != 0  # 0: an OUT-only printer, its status cannot be read
+        return self.readable  # in_ep = 0: an OUT-only printer, its status cannot be read
 
     @property
     def is_open(self) -> bool:
-        return self._usb is not None
+        return self._device not in (False, None)
 
     def open(self) -> None:
         import usb.core
-        from escpos.exceptions import Error as EscposError
-        from escpos.printer import Usb
 
-        printer = Usb(
-            self.vendor, self.product, timeout=self.timeout_ms, in_ep=self.in_ep or 0x82, out_ep=self.out_ep
-        )
         try:
-            printer.open()
-        except (EscposError, usb.core.USBError, usb.core.NoBackendError, OSError, ValueError) as exc:
+            Usb.open(self)
+        except (DeviceNotFoundError, usb.core.USBError, usb.core.NoBackendError, OSError, ValueError) as exc:
+            self._device = False
             raise TransportError(f"USB printer {self.describe()} not found: {exc}") from exc
-        self._usb = printer
 
     def close(self) -> None:
-        if self._usb is not None:
-            with contextlib.suppress(Exception):  # pyusb raises backend-specific errors on a gone device
-                self._usb.close()
-            self._usb = None
+        with contextlib.suppress(Exception):  # pyusb raises backend-specific errors on a gone device
+            Usb.close(self)
+        self._device = False
 
     def _call(self, what: str, fn: Callable[[Any], Any]) -> Any:
         import usb.core
 
         self.ensure_open()
         try:
-            return fn(self._usb)
+            return fn(self._device)
         except usb.core.USBTimeoutError:
             return None
         except (usb.core.USBError, OSError, AssertionError) as exc:
@@ -301,16 +299,16 @@ class UsbTransport(Transport):
             raise TransportError(f"USB {what} failed: {exc}") from exc
 
     def write(self, data: bytes) -> None:
-        timeout = self.timeout_ms + len(data) // 4  # USB full speed is fast; the printer's buffer is not
-        if self._call("write", lambda p: p.device.write(self.out_ep, data, timeout)) is None:
+        timeout = self.timeout + len(data) // 4  # USB full speed is fast; the printer's buffer is not
+        if self._call("write", lambda d: d.write(self.out_ep, data, timeout)) is None:
             raise TransportError("USB write timed out (printer busy or off?)")
 
     def read(self, n: int, timeout: float) -> bytes:
-        got = self._call("read", lambda p: p.device.read(self.in_ep, max(n, 64), int(timeout * 1000)))
+        got = self._call("read", lambda d: d.read(self.in_ep, max(n, 64), int(timeout * 1000)))
         return bytes(got or b"")[:n]
 
     def drain(self) -> None:
-        while self._call("read", lambda p: p.device.read(self.in_ep, 64, 1)):
+        while self._call("read", lambda d: d.read(self.in_ep, 64, 1)):
             pass
 
     def probe(self) -> str:
@@ -353,8 +351,8 @@ def from_settings(setting: Setting) -> Transport:
         )
     if kind == "serial":
         flow = setting("flow", str, "none")
-        if flow not in SerialTransport._FLOW:
-            raise SettingsError(f"devices.printer.flow must be one of {', '.join(SerialTransport._FLOW)}")
+        if flow not in SerialTransport.FLOWS:
+            raise SettingsError(f"devices.printer.flow must be one of {', '.join(SerialTransport.FLOWS)}")
         return SerialTransport(setting("port", str), setting("baud", int, 9600), flow)
     if kind == "file":
         return FileTransport(setting("path", str))

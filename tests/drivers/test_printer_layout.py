@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.printer.capabilities import PROFILES, Capabilities
-from drivers.printer.commands import JobBuilder, parse
+from drivers.printer.commands import parse
 from drivers.printer.interpret import Raster, interpret
+from drivers.printer.job import JobBuilder
 from drivers.printer.layout import materials_job, ticket_job
 from drivers.printer.model import MaterialsPrint, TicketPrint
 from drivers.printer.textwidth import text_cols, wrap
