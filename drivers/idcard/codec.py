@@ -287,8 +287,9 @@ def parse_read_reply(data: bytes, with_fingerprint: bool = False) -> Card:
 
 def parse_new_address(data: bytes) -> str:
     """The 30 03 reply: 70 bytes of UTF-16LE, space padded."""
-    if len(data) % 2:
-        raise CardDataError("new address has an odd number of bytes")
+    if len(data) != 70:
+        # Shorter is not "no new address" (that is SW3 91): it is a reply that lost the address.
+        raise CardDataError(f"new address reply has {len(data)} bytes, expected 70")
     try:
         return data.decode("utf-16-le").rstrip(" \x00")
     except UnicodeDecodeError:
