@@ -50,6 +50,7 @@ from drivers.idcard.errors import (
     SamFault,
     SamStatusError,
     SelectFailed,
+    UnexpectedStatus,
     WltDecodeError,
 )
 from drivers.idcard.transport import SerialTransport
@@ -205,11 +206,11 @@ class SamSerialReader(IdCardReader):
             self._last_health = time.monotonic()
 
     def _ask_sam_id(self) -> None:
-        # The id only names the module; a malformed one is worth a technician's look (status says so),
-        # not worth refusing every card.
+        # The id only names the module; a malformed one, or a status that command never gets, is worth a
+        # technician's look (status says so), not worth refusing every card.
         try:
             self.read_sam_id()
-        except FrameLengthError as exc:
+        except (FrameLengthError, UnexpectedStatus) as exc:
             with self._lock:
                 first, self._sam_id_error = self._sam_id_error is None, exc
             if first:

@@ -140,8 +140,9 @@ def test_an_unknown_status_on_every_find_shows_in_status(sim: SimProc, reader: S
     assert (status.health, status.details["error"]) == (Health.FAULT, "idcard.unexpected_status")
 
 
-def test_a_short_sam_id_neither_blocks_reads_nor_hides(sim: SimProc) -> None:
-    sim.command("fault", "short", "samid")
+@pytest.mark.parametrize("fault", [("short",), ("sw3", "55")], ids=["short", "sw3-55"])
+def test_a_bad_sam_id_neither_blocks_reads_nor_hides(sim: SimProc, fault: tuple[str, ...]) -> None:
+    sim.command("fault", *fault, "samid")
     reader = make_reader(sim.device)
     try:
         reader.open()
