@@ -31,7 +31,7 @@ def refusal(cmd: tuple[int, int], sw3: int) -> SamStatusError:
     err = SamStatusError.from_sw3(sw3)
     if isinstance(err, SamFault | RequestRejected) or sw3 in CARD_REFUSALS.get(cmd, frozenset()):
         return err
-    return UnexpectedStatus(sw3, codec.command_name(*cmd))
+    return UnexpectedStatus(sw3, codec.command_name(*cmd), codec.command_name_zh(*cmd))
 
 
 def is_reader_trouble(err: SamStatusError) -> bool:

@@ -192,14 +192,14 @@ class UnexpectedStatus(SamStatusError):
     """A status the command never gets (another command's success, a byte outside spec §4): the reader
     is misbehaving, not the card."""
 
-    def __init__(self, sw3: int, command: str) -> None:
+    def __init__(self, sw3: int, command: str, command_zh: str = "") -> None:
         info = SW3_TABLE.get(sw3)
         what, what_zh = (info.en, info.zh) if info else ("not a status of the protocol", "协议之外的状态")
         IdCardError.__init__(
             self,
             "idcard.unexpected_status",
             f"the SAM answered {command} with SW3 0x{sw3:02X} ({what}), which that command never gets",
-            f"身份证阅读器对{command}的应答状态异常(SW3 0x{sw3:02X},{what_zh})",
+            f"身份证阅读器对{command_zh or command}的应答状态异常(SW3 0x{sw3:02X},{what_zh})",
         )
         self.sw3 = sw3
         self.command = command
