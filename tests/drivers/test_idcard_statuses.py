@@ -218,7 +218,7 @@ def may_see_nothing(command: str, sw3: int, placement: int) -> bool:
     return (command, sw3) == ("find", 0x80) or (command == "address" and sw3 in (0x90, 0x91) and placement)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(sorted(CARD_COMMANDS)), sw3=st.integers(0, 255))
 @example(command="read", sw3=0x24)
 @example(command="read", sw3=0x91)
@@ -243,7 +243,7 @@ def test_any_status_ends_in_a_card_or_a_typed_error_and_status_follows(
         outcomes: list[Outcome] = []
         for placement in range(3):
             sim.command("place", "elderly")
-            outcome = attempt(reader, 0.4)
+            outcome = attempt(reader, 0.8)  # ample for a fast simulator on a busy machine
             outcomes.append(outcome)
             if isinstance(outcome, IdCardError):
                 assert_shown_to_people(outcome)
