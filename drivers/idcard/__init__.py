@@ -24,6 +24,7 @@ from drivers.idcard.cards import (
     ResidentCard,
 )
 from drivers.idcard.errors import (
+    AddressUnread,
     CardDataError,
     CardReadError,
     CardReadInterrupted,
@@ -37,6 +38,8 @@ from drivers.idcard.errors import (
     ReaderTimeout,
     SamFault,
     SamStatusError,
+    SelectFailed,
+    UnexpectedStatus,
 )
 from drivers.idcard.idnumber import NumberCheck
 
@@ -49,8 +52,9 @@ class IdCardReader(Driver):
     """What the kiosk uses: read one card, or watch the reader and be told of cards placed and removed.
 
     A card resting on the reader is delivered once; it is delivered again only after it was taken away and
-    placed again. Reader trouble is reported by `status()`; `on_error` gets card-level failures (a read
-    that failed, data that could not be decoded) the resident can fix by placing the card again.
+    placed again. Reader trouble is reported by `status()`; `on_error` gets every failure of a card that
+    was found (a read that failed, data that could not be decoded, reader trouble during its read), each
+    one the resident is asked to answer by placing the card again.
     """
 
     kind: ClassVar[str] = "idcard"
@@ -59,9 +63,9 @@ class IdCardReader(Driver):
     def read_card(self, timeout: float) -> Card | None:
         """The next card placed (or already resting and not yet delivered) within `timeout` seconds.
 
-        None when no new card came. Raises a LinkError/SamFault when the reader was unusable the whole
-        time; CardReadError, CardDataError or CardReadInterrupted when a placed card could not be read
-        (the resident should place it again).
+        None when no new card came. Raises a LinkError/SamStatusError when the reader was unusable the
+        whole time; CardReadError, CardDataError, SelectFailed, AddressUnread or CardReadInterrupted when a
+        placed card could not be read (the resident should place it again).
         """
 
     @abc.abstractmethod
@@ -77,6 +81,7 @@ class IdCardReader(Driver):
 
 __all__ = [
     "NATIONS",
+    "AddressUnread",
     "Card",
     "CardDataError",
     "CardReadError",
@@ -103,4 +108,6 @@ __all__ = [
     "ResidentCard",
     "SamFault",
     "SamStatusError",
+    "SelectFailed",
+    "UnexpectedStatus",
 ]

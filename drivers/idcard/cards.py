@@ -1,7 +1,7 @@
 """The typed values a read produces: one dataclass per card type over a common `Card` base.
 
 Cards hold personal data and live only in memory. Their repr/str mask the name and the number
-(kiosk.privacy) and leave out birth date, address and nation, so logging a card never leaks who it was.
+(drivers.privacy) and leave out birth date, address and nation, so logging a card never leaks who it was.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from drivers.idcard.errors import InvalidIdNumber
 from drivers.idcard.idnumber import NumberCheck
-from kiosk.privacy import mask_id_number, mask_name
+from drivers.privacy import mask_id_number, mask_name
 
 
 class CardType(StrEnum):

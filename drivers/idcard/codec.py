@@ -52,6 +52,17 @@ COMMAND_NAMES = {
     READ_WITH_FINGERPRINT: "read card with fingerprint (30 10)",
     SET_RF_FRAME: "set RF frame size (61 FF)",
 }
+COMMAND_NAMES_ZH = {
+    RESET: "复位SAM(10 FF)",
+    SAM_STATUS: "SAM状态检测(11 FF)",
+    SAM_ID: "读SAM编号(12 FF)",
+    FIND: "寻卡(20 01)",
+    SELECT: "选卡(20 02)",
+    READ_BASE: "读卡(30 01)",
+    READ_NEW_ADDRESS: "读最新追加住址(30 03)",
+    READ_WITH_FINGERPRINT: "读卡含指纹(30 10)",
+    SET_RF_FRAME: "设置射频帧长(61 FF)",
+}
 
 
 def checksum(data: bytes) -> int:
@@ -121,6 +132,12 @@ def command_name(cmd: int, para: int) -> str:
     if cmd == SET_BAUD:
         return f"set baud (60 {para:02X})"
     return COMMAND_NAMES.get((cmd, para), f"command {cmd:02X} {para:02X}")
+
+
+def command_name_zh(cmd: int, para: int) -> str:
+    if cmd == SET_BAUD:
+        return f"设置波特率(60 {para:02X})"
+    return COMMAND_NAMES_ZH.get((cmd, para), f"命令 {cmd:02X} {para:02X}")
 
 
 # --- frames and the streaming decoder ----------------------------------------------------------------
@@ -287,8 +304,9 @@ def parse_read_reply(data: bytes, with_fingerprint: bool = False) -> Card:
 
 def parse_new_address(data: bytes) -> str:
     """The 30 03 reply: 70 bytes of UTF-16LE, space padded."""
-    if len(data) % 2:
-        raise CardDataError("new address has an odd number of bytes")
+    if len(data) != 70:
+        # Shorter is not "no new address" (that is SW3 91): it is a reply that lost the address.
+        raise CardDataError(f"new address reply has {len(data)} bytes, expected 70")
     try:
         return data.decode("utf-16-le").rstrip(" \x00")
     except UnicodeDecodeError:

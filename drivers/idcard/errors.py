@@ -180,10 +180,29 @@ class NoCard(SamStatusError):
 
 class SelectFailed(SamStatusError):
     codes = frozenset({0x81})
+    hint_en = "please place the card again"
+    hint_zh = "请重新放置证件"
 
 
 class NoContent(SamStatusError):
     codes = frozenset({0x91})
+
+
+class UnexpectedStatus(SamStatusError):
+    """A status the command never gets (another command's success, a byte outside spec §4): the reader
+    is misbehaving, not the card."""
+
+    def __init__(self, sw3: int, command: str, command_zh: str = "") -> None:
+        info = SW3_TABLE.get(sw3)
+        what, what_zh = (info.en, info.zh) if info else ("not a status of the protocol", "协议之外的状态")
+        IdCardError.__init__(
+            self,
+            "idcard.unexpected_status",
+            f"the SAM answered {command} with SW3 0x{sw3:02X} ({what}), which that command never gets",
+            f"身份证阅读器对{command_zh or command}的应答状态异常(SW3 0x{sw3:02X},{what_zh})",
+        )
+        self.sw3 = sw3
+        self.command = command
 
 
 _STATUS_CLASSES: tuple[type[SamStatusError], ...] = (
@@ -207,6 +226,19 @@ class CardReadInterrupted(IdCardError):
             "idcard.read_interrupted",
             f"reading the card was interrupted ({cause.message}); please place the card again",
             "读卡中断,请重新放置证件",
+        )
+        self.cause = cause
+
+
+class AddressUnread(IdCardError):
+    """The base read worked but the appended address (30 03) did not: without it the card's printed
+    address may be out of date, so the card is not delivered."""
+
+    def __init__(self, cause: IdCardError) -> None:
+        super().__init__(
+            "idcard.new_address_unread",
+            f"the card's latest address could not be read ({cause.message}); please place the card again",
+            "无法读取证件最新住址,请重新放置证件",
         )
         self.cause = cause
 

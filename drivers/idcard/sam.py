@@ -9,6 +9,11 @@ Design points (spec §8):
 - Transient link trouble (timeouts, corrupted replies, SW3 10/11) is retried `retries` times per command.
   What remains is recorded as the driver's fault, which `status()` reports; the watch loop keeps retrying
   with exponential back-off, reopening the port, so an unplugged reader comes back by itself.
+- Once find saw a card, every attempt ends in the card or a typed error for the kiosk (on_error, or
+  raised by read_card): a status the command never gets (answers.py) is the reader misbehaving, which
+  status() reports too; a select that keeps failing gives up after a few polls; a failed appended-address
+  read fails the card rather than delivering an address that may be out of date. Reads failing one after
+  another make status() degraded until a card reads again.
 - Personal data is only in the returned Card objects (memory). Logs show masked cards and error codes.
 """
 
@@ -26,8 +31,10 @@ from typing import Any
 
 from drivers.base import CheckStep, DeviceStatus, Health, SelfTest, SettingsError
 from drivers.idcard import IdCardReader, OnCard, OnError, OnRemoved, codec
+from drivers.idcard.answers import is_reader_trouble, refusal
 from drivers.idcard.cards import Card, ResidencePermit, ResidentCard
 from drivers.idcard.errors import (
+    AddressUnread,
     CardDataError,
     CardReadError,
     CardReadInterrupted,
@@ -43,6 +50,7 @@ from drivers.idcard.errors import (
     SamFault,
     SamStatusError,
     SelectFailed,
+    UnexpectedStatus,
     WltDecodeError,
 )
 from drivers.idcard.transport import SerialTransport
@@ -53,6 +61,8 @@ log = logging.getLogger(__name__)
 
 _RESEND = frozenset({0x10, 0x11})  # the SAM saw our request corrupted: sending it again is safe
 _RECENT = 20  # exchanges remembered to judge whether the line is noisy
+_SELECT_TRIES = 3  # polls a found card may fail select (it moved) before the resident is told
+_FAILED_READS = 3  # cards failing one after another that make the reader itself suspect
 
 # What the loop sees: ("card", Card) | ("removed", None) | ("error", IdCardError)
 _Event = tuple[str, Any]
@@ -93,6 +103,10 @@ class SamSerialReader(IdCardReader):
         self._contacted = False
         self._recent: deque[bool] = deque(maxlen=_RECENT)
         self._sam_id: str | None = None
+        self._sam_id_error: IdCardError | None = None  # a malformed SAM id reply: asked again every poll
+        self._failed_reads = 0  # placements in a row that ended in an error, reset by a card
+        self._last_read_error: IdCardError | None = None
+        self._unselected = 0  # polls in a row where a found card failed select
         self._counters: Counter[str] = Counter()
 
         # The watch thread: polls in sessions that end on a link failure, then backs off and reopens.
@@ -179,24 +193,34 @@ class SamSerialReader(IdCardReader):
             if resp.sw3 in ok:
                 self._set_fault(None)
                 return resp
-            err = SamStatusError.from_sw3(resp.sw3)
-            self._set_fault(err if isinstance(err, SamFault) else None)
+            err = refusal(cmd, resp.sw3)
+            self._set_fault(err if is_reader_trouble(err) else None)
             raise err
 
-    def _probe(self) -> str:
+    def _probe(self) -> None:
         """SAM status then SAM id: the liveness check after every (re)open."""
         with self._io:
             self._command(codec.SAM_STATUS, self.command_timeout, 0x90)
-            sam_id = self.read_sam_id()
+            self._ask_sam_id()
             self._need_probe = False
             self._last_health = time.monotonic()
-            return sam_id
+
+    def _ask_sam_id(self) -> None:
+        # The id only names the module; a malformed one, or a status that command never gets, is worth a
+        # technician's look (status says so), not worth refusing every card.
+        try:
+            self.read_sam_id()
+        except (FrameLengthError, UnexpectedStatus) as exc:
+            with self._lock:
+                first, self._sam_id_error = self._sam_id_error is None, exc
+            if first:
+                log.warning("idcard: %s", exc.message)
 
     def read_sam_id(self) -> str:
         resp = self._command(codec.SAM_ID, self.command_timeout, 0x90)
         sam_id = codec.parse_sam_id(resp.data)
         with self._lock:
-            self._sam_id = sam_id
+            self._sam_id, self._sam_id_error = sam_id, None
         return sam_id
 
     def change_baud(self, baud: int) -> None:
@@ -219,6 +243,8 @@ class SamSerialReader(IdCardReader):
             elif time.monotonic() - self._last_health >= self.health_interval:
                 self._command(codec.SAM_STATUS, self.command_timeout, 0x90)
                 self._last_health = time.monotonic()
+            elif self._sam_id_error is not None:
+                self._ask_sam_id()
             if self._present:
                 if self._still_there():
                     return events
@@ -226,28 +252,47 @@ class SamSerialReader(IdCardReader):
                 log.debug("idcard: card removed")
                 events.append(("removed", None))
             if self._command(codec.FIND, self.command_timeout, 0x9F, 0x80).sw3 == 0x80:
+                self._unselected = 0
                 return events
             try:
                 self._command(codec.SELECT, self.command_timeout, 0x90)
-            except SelectFailed:
-                self._count("select_failures")  # the card moved; the next poll finds it again
+            except IdCardError as exc:
+                # Usually the card moved and the next poll finds it again; a card that stays found but
+                # never selects is told once, and link trouble backs off like any poll failure.
+                self._count("select_failures")
+                self._unselected += 1
+                if self._unselected == _SELECT_TRIES:
+                    events.append(self._read_failed(exc))
+                elif isinstance(exc, LinkError):
+                    raise
                 return events
+            self._unselected = 0
             try:
                 card = self._read()
-            except (CardReadError, CardDataError, LinkError) as exc:
+            except IdCardError as exc:
                 # The card is spent for this placement (a real SAM halts it after a read, even one whose
-                # reply we lost): ask once for re-placement. A link failure stays recorded for status().
-                error = CardReadInterrupted(exc) if isinstance(exc, LinkError) else exc
-                self._count("read_errors")
-                log.warning("idcard: card could not be read: %s", error.message)
+                # reply we lost): ask once for re-placement. Reader trouble stays recorded for status().
                 self._present = True
-                events.append(("error", error))
+                events.append(self._read_failed(exc))
                 return events
             self._present = True
+            with self._lock:
+                self._failed_reads, self._last_read_error = 0, None
             self._count("cards_read")
             log.info("idcard: card read: %r", card)
             events.append(("card", card))
         return events
+
+    def _read_failed(self, exc: IdCardError) -> _Event:
+        """The error the kiosk shows for a found card that was not read: one the resident can act on."""
+        card_side = isinstance(exc, CardReadError | CardDataError | AddressUnread | SelectFailed)
+        error = exc if card_side else CardReadInterrupted(exc)
+        self._count("read_errors")
+        with self._lock:
+            self._failed_reads += 1
+            self._last_read_error = error
+        log.warning("idcard: card could not be read: %s", error.message)
+        return ("error", error)
 
     def _still_there(self) -> bool:
         try:
@@ -276,13 +321,13 @@ class SamSerialReader(IdCardReader):
         return card
 
     def _new_address(self) -> str:
-        # The base read already succeeded: trouble here must not lose the card, only the extra address.
+        """The appended address, "" when the card has none (91). Any failure fails the read: a card
+        delivered without it would show the printed address, which may be out of date."""
         try:
             resp = self._command(codec.READ_NEW_ADDRESS, self.command_timeout, 0x90, 0x91)
             return codec.parse_new_address(resp.data) if resp.sw3 == 0x90 else ""
         except IdCardError as exc:
-            log.debug("idcard: no appended address: %s", exc.message)
-            return ""
+            raise AddressUnread(exc) from None
 
     # --- public reading API --------------------------------------------------------------------------
 
@@ -295,7 +340,7 @@ class SamSerialReader(IdCardReader):
             failure: IdCardError | None = None
             try:
                 events = self._poll_once()
-            except (LinkError, SamStatusError) as exc:
+            except IdCardError as exc:
                 failure, wait = exc, backoff
                 backoff = min(backoff * 2, self.reconnect_max)
             else:
@@ -355,7 +400,7 @@ class SamSerialReader(IdCardReader):
         while not stop.is_set():
             try:
                 events = self._poll_once()
-            except (LinkError, SamStatusError) as exc:
+            except IdCardError as exc:
                 # status() already reports it; keep trying, slower and slower, until the reader is back.
                 log.debug("idcard: poll failed (%s); backing off", exc.code)
                 return Outcome.WORKED if polled else Outcome.FAILED
@@ -435,6 +480,7 @@ class SamSerialReader(IdCardReader):
     def status(self) -> DeviceStatus:
         with self._lock:
             fault, contacted, sam_id = self._fault, self._contacted, self._sam_id
+            sam_id_error, failed, last_error = self._sam_id_error, self._failed_reads, self._last_read_error
             noisy = self._recent.count(False)
             seen = len(self._recent)
         details: dict[str, Any] = {"port": self.port, "baud": self.baud, "sam_id": sam_id}
@@ -442,6 +488,23 @@ class SamSerialReader(IdCardReader):
             health, reason, reason_zh = self._describe(fault)
             details["error"] = fault.code
             return DeviceStatus(health, reason, reason_zh, details)
+        if sam_id_error is not None:
+            details["error"] = sam_id_error.code
+            return DeviceStatus(
+                Health.DEGRADED,
+                f"the SAM id cannot be read ({sam_id_error.message}); cards are still read",
+                "无法读取SAM编号,仍可读卡,请联系技术人员",
+                details,
+            )
+        if failed >= _FAILED_READS and last_error is not None:
+            details["error"] = last_error.code
+            return DeviceStatus(
+                Health.DEGRADED,
+                f"the last {failed} cards could not be read (last: {last_error.code}); "
+                "clean the reader or call a technician",
+                f"连续{failed}张证件读取失败,请清洁阅读器或联系技术人员",
+                details,
+            )
         if not contacted:
             if not os.path.exists(self.port):
                 return DeviceStatus(
@@ -477,7 +540,7 @@ class SamSerialReader(IdCardReader):
                 steps.append(CheckStep("port opens", False, self._describe(exc)[1]))
                 return SelfTest(tuple(steps))
             steps.append(self._step("SAM status (11 FF)", self._self_test_status))
-            steps.append(self._step("SAM id (12 FF)", self._probe))
+            steps.append(self._step("SAM id (12 FF)", self.read_sam_id))
             steps.append(self._find_step())
         return SelfTest(tuple(steps))
 

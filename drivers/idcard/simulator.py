@@ -8,10 +8,13 @@ an unknown command → 21. After a read, find answers 80 until the card is remov
 real SAM does. Requests sent at another baud than the SAM's are not understood (no reply), like a real UART.
 
 Control commands on stdin (one JSON line answers each, see drivers/sim.py):
-  place <card-id> | remove | fault garbled|checksum|nosam|timeout|none [COUNT] [COMMAND] | unplug | replug
-  | stats
+  place <card-id> | remove | fault garbled|checksum|nosam|timeout|short|none [COUNT] [COMMAND]
+  | fault sw3 HEX [COUNT] [COMMAND] | unplug | replug | stats
 `fault X COUNT` affects only the next COUNT replies; without COUNT it lasts until `fault none`. COMMAND
-(status, samid, find, select, read, address) limits it to replies to that command.
+(status, samid, find, select, read, address) limits it to replies to that command. `short` cuts the
+reply's data to half (a well-formed frame that lost data, e.g. a short SAM id); `sw3 HEX` answers that
+status byte, without data, instead of the real one. Both let the SAM act on the request as usual (a read
+answered with another status still spends the card), as a SAM whose reply went wrong would.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from drivers.sim import PtyDevice, announce, control_loop
 
 SAM_ID = codec.encode_sam_id(5, 1, 20240123, 1234567890, 3141592653)
 BAUD_BY_PARA = {para: baud for baud, para in codec.BAUD_PARA.items()}
-FAULTS = ("garbled", "checksum", "nosam", "timeout", "none")
+FAULTS = ("garbled", "checksum", "nosam", "timeout", "short", "sw3", "none")
 FAULT_TARGETS = {
     "status": {codec.SAM_STATUS},
     "samid": {codec.SAM_ID},
@@ -180,6 +183,7 @@ class Simulator:
         self.fault = "none"
         self.fault_left: int | None = None
         self.fault_only: set[tuple[int, int]] | None = None
+        self.fault_sw3 = 0x90
         self.lock = threading.Lock()  # SAM state and faults
         self.io = threading.Lock()  # the pty fds: unplug/replug never races a read or write
         self.rng = random.Random(0x5A3)
@@ -249,6 +253,10 @@ class Simulator:
                 reply, key, new_baud = Response(0, 0, 0x60), None, None
             else:
                 reply, key, new_baud = self.sam.handle(frame)
+            if fault == "sw3":
+                reply = Response(reply.sw1, reply.sw2, self.fault_sw3)
+            elif fault == "short":
+                reply = Response(reply.sw1, reply.sw2, reply.sw3, reply.data[: len(reply.data) // 2])
             baud = self.sam.baud
         if self.timing == "realistic" and key is not None:
             time.sleep(REALISTIC.get(key, 0.005))
@@ -300,6 +308,15 @@ class Simulator:
     # --- control side --------------------------------------------------------------------------------
 
     def _set_fault(self, mode: str, rest: list[str]) -> dict[str, Any]:
+        sw3 = 0x90
+        if mode == "sw3":
+            try:
+                sw3 = int(rest[0], 16)
+            except (IndexError, ValueError):
+                raise ValueError("fault sw3 takes a status byte in hex, e.g. fault sw3 24") from None
+            if not 0 <= sw3 <= 0xFF:
+                raise ValueError(f"SW3 is one byte, not {rest[0]}")
+            rest = rest[1:]
         count: int | None = None
         only: set[tuple[int, int]] | None = None
         for word in rest:
@@ -310,7 +327,7 @@ class Simulator:
             else:
                 raise ValueError(f"fault takes [COUNT] [{'|'.join(FAULT_TARGETS)}], not {word!r}")
         with self.lock:
-            self.fault, self.fault_left, self.fault_only = mode, count, only
+            self.fault, self.fault_left, self.fault_only, self.fault_sw3 = mode, count, only, sw3
         return {"fault": mode}
 
     def control(self, words: list[str]) -> dict[str, Any] | None:
@@ -347,7 +364,7 @@ class Simulator:
                 }
         raise ValueError(
             f"unknown command {' '.join(words)!r}; use place ID | remove | fault "
-            f"{'|'.join(FAULTS)} [COUNT] [COMMAND] | unplug | replug | stats | quit"
+            f"{'|'.join(FAULTS)} [HEX] [COUNT] [COMMAND] | unplug | replug | stats | quit"
         )
 
 

@@ -17,6 +17,7 @@ from drivers.qrscanner.keymap import (
     KEY_CAPSLOCK,
     KEY_ENTER,
     KEY_LEFTSHIFT,
+    MODIFIERS,
     SHIFTS,
     char_for,
     keystroke_for,
@@ -24,7 +25,7 @@ from drivers.qrscanner.keymap import (
 
 EVENT = struct.Struct("@llHHi")
 EV_SYN, EV_KEY, EV_MSC = 0x00, 0x01, 0x04
-SYN_REPORT = 0
+SYN_REPORT, SYN_DROPPED = 0, 3
 MSC_SCAN = 4
 KEY_RELEASE, KEY_PRESS, KEY_REPEAT = 0, 1, 2
 # _IOW('E', 0x90, int): take the device for this fd alone, so the scan is not also typed into the UI.
@@ -64,26 +65,55 @@ class RecordReader:
 
 class KeyDecoder:
     """Key events to scanned texts: Enter ends a scan; shift and caps lock apply; a key that types no
-    character (F1, Ctrl+…) spoils the scan it is in, which is dropped rather than delivered wrong."""
+    character (F1, Ctrl+…) spoils the scan it is in, which is dropped rather than delivered wrong.
+
+    Modifier state must not wedge: a scanner presses and releases a modifier inside one keystroke, so a
+    modifier still held at a scan's Enter (or when keys stop, `timeout()`) lost its release. It is let go,
+    the scan it may have altered is dropped, and `stuck` names it until a scan reads cleanly. Without
+    that, one lost Ctrl release would turn every later scan into Ctrl+keys, all dropped.
+    """
 
     def __init__(self) -> None:
         self.discarded = 0
-        self._held: set[int] = set()
+        self.lost_releases = 0  # modifiers found held at a scan's end
+        self.dropped_reports = 0  # SYN_DROPPED: the kernel's buffer overran and events were lost
+        self.stuck: frozenset[int] = frozenset()  # modifiers whose release was lost, until a clean scan
+        self._held: set[int] = set()  # modifiers only
         self._caps = False
         self._chars: list[str] = []
         self._spoiled = False
+        self._resyncing = False  # after SYN_DROPPED, until the next SYN_REPORT
 
     @property
     def pending(self) -> bool:
-        return bool(self._chars) or self._spoiled
+        """A scan or a modifier is in progress: `timeout()` has something to end."""
+        return bool(self._chars) or self._spoiled or bool(self._held)
 
     def feed(self, ev: InputEvent) -> str | None:
-        if ev.type != EV_KEY or ev.value == KEY_REPEAT:
-            return None  # SYN reports and MSC scan codes carry no characters; repeats would double them
+        if ev.type == EV_SYN:
+            if ev.code == SYN_DROPPED:
+                self._dropped()
+            elif ev.code == SYN_REPORT:
+                self._resyncing = False
+            return None
+        if ev.type != EV_KEY or self._resyncing:
+            return None  # MSC scan codes carry no characters; a report cut by an overrun is incomplete
+        if ev.value == KEY_REPEAT:
+            # A repeat types no second character, but it does say the key is down: a modifier whose
+            # press was lost (an overrun) counts as held again.
+            if ev.code in MODIFIERS:
+                self._held.add(ev.code)
+            return None
         if ev.value == KEY_RELEASE:
             self._held.discard(ev.code)
             return None
-        if ev.code in SHIFTS or ev.code in CHORDS:
+        if ev.code in MODIFIERS:
+            if ev.code in self._held:
+                # Pressed again without a release: the release was lost, and what was typed since with
+                # the modifier wrongly down (a capital for a digit) may be wrong.
+                self.lost_releases += 1
+                self.stuck = frozenset({ev.code})
+                self._spoiled = True
             self._held.add(ev.code)
             return None
         if ev.code == KEY_CAPSLOCK:
@@ -99,18 +129,43 @@ class KeyDecoder:
         return None
 
     def reset(self) -> None:
-        """Drop a scan that will not be finished (idle too long, device gone)."""
-        if self.pending:
+        """Drop a scan that will not be finished (device gone); the next device starts with no key down."""
+        if self._chars or self._spoiled:
             self.discarded += 1
-        self._chars, self._spoiled = [], False
+        self._chars, self._spoiled, self._resyncing = [], False, False
         self._held.clear()
 
+    def timeout(self) -> None:
+        """No key for the idle time: a half-typed scan is dropped and a held modifier lost its release."""
+        self._let_go_of_lost_modifiers()
+        self.reset()
+
+    def _dropped(self) -> None:
+        # Events before the overrun are gone, perhaps a release or keys of this scan: what was typed so
+        # far cannot be trusted, and nothing is held (a modifier pressed again arrives as an event).
+        self.dropped_reports += 1
+        self._resyncing = True
+        if self._chars or self._spoiled or self._held:
+            self._chars, self._spoiled = [], True
+        self._held.clear()
+
+    def _let_go_of_lost_modifiers(self) -> bool:
+        if not self._held:
+            return False
+        self.lost_releases += len(self._held)
+        self.stuck = frozenset(self._held)
+        self._held.clear()
+        return True
+
     def _finish(self) -> str | None:
-        text, spoiled = "".join(self._chars), self._spoiled
+        lost = self._let_go_of_lost_modifiers()  # a shift held too long may have capitalised this scan
+        text, spoiled = "".join(self._chars), self._spoiled or lost
         self._chars, self._spoiled = [], False
         if spoiled:
             self.discarded += 1
             return None
+        if text:
+            self.stuck = frozenset()
         return text or None
 
 

@@ -26,6 +26,17 @@ SHIFTS = frozenset({KEY_LEFTSHIFT, KEY_RIGHTSHIFT})
 # Held with a key, these make it a shortcut, not a character.
 CHORDS = frozenset({KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT, KEY_RIGHTALT, KEY_LEFTMETA, KEY_RIGHTMETA})
 ENTERS = frozenset({KEY_ENTER, KEY_KPENTER})
+MODIFIERS = SHIFTS | CHORDS
+MODIFIER_NAMES = {
+    KEY_LEFTSHIFT: "left Shift",
+    KEY_RIGHTSHIFT: "right Shift",
+    KEY_LEFTCTRL: "left Ctrl",
+    KEY_RIGHTCTRL: "right Ctrl",
+    KEY_LEFTALT: "left Alt",
+    KEY_RIGHTALT: "right Alt",
+    KEY_LEFTMETA: "left Meta",
+    KEY_RIGHTMETA: "right Meta",
+}
 
 # (first key code, unshifted characters, shifted characters) for each run of adjacent keys.
 _RUNS = (

@@ -105,6 +105,14 @@ class ThreadedScanner(QrScanner):
     def _discarded(self) -> int:
         """Fragments and garbled codes dropped so far."""
 
+    def _warning(self) -> tuple[str, str] | None:
+        """A reason (English, Chinese) the connected device needs attention although it reads."""
+        return None
+
+    def _counters(self) -> dict[str, int]:
+        """The subclass's own counters, for status details and diagnostics."""
+        return {}
+
     # -- the reader thread ----------------------------------------------------------------------
 
     def start(self, on_scan: OnScan | None = None) -> None:
@@ -185,12 +193,20 @@ class ThreadedScanner(QrScanner):
     def status(self) -> DeviceStatus:
         with self._cond:
             running, connected, outage = self._worker.running, self._connected, self._worker.outage()
-            details: dict[str, Any] = {"device": self.device, **self._counts, "discarded": self._discarded()}
+            details: dict[str, Any] = {
+                "device": self.device,
+                **self._counts,
+                "discarded": self._discarded(),
+                **self._counters(),
+            }
+            warning = self._warning() if connected else None
         if not running:
             if not os.path.exists(self.device):
                 reason = f"cannot open {self.device}: no such device (unplugged?)"
                 return DeviceStatus(Health.FAULT, reason, "扫码器未连接", details)
             return DeviceStatus(Health.OK, f"idle (not reading) — {self.device}", "扫码器待机", details)
+        if warning is not None:
+            return DeviceStatus(Health.DEGRADED, f"{warning[0]} — {self.device}", warning[1], details)
         if connected:
             reason = f"reading {self.device} ({self._note}), {details['scans']} scans"
             return DeviceStatus(Health.OK, reason, "扫码器正常", details)
@@ -252,4 +268,9 @@ class ThreadedScanner(QrScanner):
 
     def extra_diagnostics(self) -> dict[str, Any]:
         with self._cond:
-            return {**self._counts, "discarded": self._discarded(), "last_error": self._worker.error}
+            return {
+                **self._counts,
+                "discarded": self._discarded(),
+                **self._counters(),
+                "last_error": self._worker.error,
+            }

@@ -10,6 +10,9 @@ scanner's `port` or the wedge scanner's `device`. Commands on stdin:
     split N MS TEXT           send the same bytes N at a time, MS milliseconds apart
     aim XY | aim off          serial: prefix scans with the AIM identifier ]XY (e.g. Q1 for QR)
     garbage                   line noise: a garbled code, then a fragment that is never finished
+    press|release|repeat KEY  evdev: one event of a modifier (ctrl, rctrl, shift, rshift, alt, ralt,
+                              meta, rmeta) and its SYN_REPORT: `press ctrl` alone is a lost release
+    overrun                   evdev: SYN_DROPPED, as the kernel reports when its buffer overran
     unplug | replug           remove the device / bring it back at the same path
 
 serial: the text's UTF-8 bytes + the suffix (CR, LF, CRLF or none). evdev: struct input_event
@@ -24,11 +27,46 @@ import binascii
 import time
 from typing import Any
 
-from drivers.qrscanner.evdev import encode_text, key_events
-from drivers.qrscanner.keymap import KEY_ENTER, KEY_F1
+from drivers.qrscanner.evdev import (
+    EV_KEY,
+    EV_MSC,
+    EV_SYN,
+    KEY_PRESS,
+    KEY_RELEASE,
+    KEY_REPEAT,
+    MSC_SCAN,
+    SYN_DROPPED,
+    SYN_REPORT,
+    InputEvent,
+    encode_text,
+    key_events,
+)
+from drivers.qrscanner.keymap import (
+    KEY_ENTER,
+    KEY_F1,
+    KEY_LEFTALT,
+    KEY_LEFTCTRL,
+    KEY_LEFTMETA,
+    KEY_LEFTSHIFT,
+    KEY_RIGHTALT,
+    KEY_RIGHTCTRL,
+    KEY_RIGHTMETA,
+    KEY_RIGHTSHIFT,
+)
 from drivers.sim import PtyDevice, announce, control_loop
 
 SUFFIX_BYTES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "none": b""}
+MODIFIER_KEYS = {
+    "ctrl": KEY_LEFTCTRL,
+    "rctrl": KEY_RIGHTCTRL,
+    "shift": KEY_LEFTSHIFT,
+    "rshift": KEY_RIGHTSHIFT,
+    "alt": KEY_LEFTALT,
+    "ralt": KEY_RIGHTALT,
+    "meta": KEY_LEFTMETA,
+    "rmeta": KEY_RIGHTMETA,
+}
+KEY_VALUES = {"press": KEY_PRESS, "release": KEY_RELEASE, "repeat": KEY_REPEAT}
 
 
 class ScannerSim:
@@ -57,6 +95,22 @@ class ScannerSim:
             )
         return b"\x00\xff\xfe\x81garbled\x07" + (self.suffix or b"\r\n") + b"HQA1:half-a-co"
 
+    def key_event(self, command: str, args: list[str]) -> bytes:
+        if self.mode != "evdev":
+            raise ValueError(f"{command} needs --mode evdev")
+        now = time.time()
+        if command == "overrun":
+            return InputEvent(EV_SYN, SYN_DROPPED, 0, now).pack()
+        if len(args) != 1 or args[0] not in MODIFIER_KEYS:
+            raise ValueError(f"{command} takes one of {', '.join(MODIFIER_KEYS)}")
+        code = MODIFIER_KEYS[args[0]]
+        events = [
+            InputEvent(EV_MSC, MSC_SCAN, 0x70000 + code, now),
+            InputEvent(EV_KEY, code, KEY_VALUES[command], now),
+            InputEvent(EV_SYN, SYN_REPORT, 0, now),
+        ]
+        return b"".join(ev.pack() for ev in events)
+
     def handle(self, words: list[str]) -> dict[str, Any] | None:
         command, args = words[0], words[1:]
         if command in ("scan", "scanb64", "split"):
@@ -80,6 +134,8 @@ class ScannerSim:
             return {"bytes": len(data)}
         if command == "garbage":
             self.device.write(self.garbage())
+        elif command in KEY_VALUES or command == "overrun":
+            self.device.write(self.key_event(command, args))
         elif command == "aim":
             self.aim = "" if not args or args[0] == "off" else args[0]
         elif command == "unplug":

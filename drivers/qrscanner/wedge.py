@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from drivers.qrscanner.evdev import EVIOCGRAB, KeyDecoder, RecordReader
+from drivers.qrscanner.keymap import MODIFIER_NAMES
 from drivers.qrscanner.reader import Code, ThreadedScanner
 
 
@@ -77,9 +78,10 @@ class KeyboardWedgeScanner(ThreadedScanner):
         return data
 
     def _decode(self, data: bytes, now: float) -> list[Code]:
-        # A half-typed scan that stopped (garbage, a scanner reset) must not prefix the next one.
+        # A half-typed scan that stopped (garbage, a scanner reset) must not prefix the next one, and a
+        # modifier still down when keys stop lost its release.
         if self.keys.pending and now - self._last_key > self.idle_s:
-            self.keys.reset()
+            self.keys.timeout()
         out: list[Code] = []
         for event in self.records.feed(data):
             self._last_key = now
@@ -94,3 +96,17 @@ class KeyboardWedgeScanner(ThreadedScanner):
 
     def _discarded(self) -> int:
         return self.keys.discarded
+
+    def _warning(self) -> tuple[str, str] | None:
+        stuck = self.keys.stuck
+        if not stuck:
+            return None
+        names = " + ".join(MODIFIER_NAMES.get(code, f"key {code}") for code in sorted(stuck))
+        return (
+            f"stuck key: {names} was still down at the end of a scan (its release was lost); "
+            "that scan was dropped, scan again",
+            f"扫码器按键卡住({names}),该次扫码已丢弃,请重新扫码",
+        )
+
+    def _counters(self) -> dict[str, int]:
+        return {"lost_releases": self.keys.lost_releases, "dropped_reports": self.keys.dropped_reports}

@@ -1,7 +1,7 @@
 """Spoken phrase templates per locale, and ticket / window numbers spelled the way a hall reads them.
 
-Pure: no audio, no engine. A call is read letter by letter and digit by digit ("G 零 一 二") because a TTS
-engine reads "G012" as "G 零十二"; the window number is read naturally ("十二号窗口").
+Pure: no audio, no engine. A call is read letter by letter and digit by digit ("鸡 零 一 二" for G012)
+because a TTS engine reads "G012" as "G 零十二"; the window number is read naturally ("十二号窗口").
 """
 
 from __future__ import annotations
@@ -35,6 +35,39 @@ EN_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eig
 # espeak reads a lone capital "A" as the article (a schwa); "Eh" gets the letter name /eI/.
 EN_LETTERS = {"A": "Eh"}
 
+# A Mandarin voice reads a Latin letter by its own rules (espeak's Mandarin says G as zhì, J as zhèi);
+# people in a hall say the English letter name as Mandarin syllables: G jī as in 鸡, Y wāi, B bì. Each
+# letter is written in characters that sound so, which any Mandarin voice reads alike, with the pinyin
+# the self-test checks the voice's phonemes against.
+ZH_LETTERS: dict[str, tuple[str, str]] = {
+    "A": ("诶", "ei2"),
+    "B": ("必", "bi4"),
+    "C": ("西", "xi1"),
+    "D": ("迪", "di2"),
+    "E": ("伊", "yi1"),
+    "F": ("艾弗", "ai4 fu2"),
+    "G": ("鸡", "ji1"),
+    "H": ("艾尺", "ai4 chi3"),
+    "I": ("艾", "ai4"),
+    "J": ("杰", "jie2"),
+    "K": ("开", "kai1"),
+    "L": ("艾勒", "ai4 le4"),
+    "M": ("艾姆", "ai4 mu3"),
+    "N": ("恩", "en1"),
+    "O": ("欧", "ou1"),
+    "P": ("披", "pi1"),
+    "Q": ("丘", "qiu1"),
+    "R": ("阿尔", "a1 er3"),
+    "S": ("艾丝", "ai4 si1"),
+    "T": ("提", "ti2"),
+    "U": ("优", "you1"),
+    "V": ("维", "wei2"),
+    "W": ("达不溜", "da2 bu4 liu1"),
+    "X": ("艾克斯", "ai4 ke4 si1"),
+    "Y": ("歪", "wai1"),
+    "Z": ("贼德", "zei2 de2"),
+}
+
 MAX_CARDINAL = 99_999_999
 
 
@@ -51,7 +84,8 @@ def normalize_lang(lang: str) -> str:
 
 
 def spell_ticket(number: str, lang: str, *, one_as_yao: bool = False) -> str:
-    """'G012' -> 'G 零 一 二' (zh_CN) or 'G zero one two' (en); letters stay letters, one token each."""
+    """'G012' -> '鸡 零 一 二' (zh_CN) or 'G zero one two' (en): one token per character, letters by the
+    names people say in each language."""
     lang = normalize_lang(lang)
     text = number.strip().upper()
     if not text or not all(c.isascii() and c.isalnum() for c in text):
@@ -65,7 +99,7 @@ def spell_ticket(number: str, lang: str, *, one_as_yao: bool = False) -> str:
             else:
                 tokens.append(EN_DIGITS[d])
         else:
-            tokens.append(c if lang == "zh_CN" else EN_LETTERS.get(c, c))
+            tokens.append(ZH_LETTERS[c][0] if lang == "zh_CN" else EN_LETTERS.get(c, c))
     return " ".join(tokens)
 
 

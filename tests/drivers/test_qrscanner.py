@@ -16,17 +16,28 @@ from drivers.qrscanner import ScanKind, appointment_code, appointment_url, class
 from drivers.qrscanner.burst import BurstDetector
 from drivers.qrscanner.evdev import (
     EV_KEY,
+    EV_SYN,
     EVENT,
     EVIOCGRAB,
     KEY_PRESS,
     KEY_RELEASE,
     KEY_REPEAT,
+    SYN_DROPPED,
+    SYN_REPORT,
     InputEvent,
     KeyDecoder,
     RecordReader,
     encode_text,
 )
-from drivers.qrscanner.keymap import KEY_CAPSLOCK, KEY_ENTER, KEY_LEFTCTRL, KEY_RIGHTSHIFT, PRINTABLE
+from drivers.qrscanner.keymap import (
+    KEY_CAPSLOCK,
+    KEY_ENTER,
+    KEY_LEFTCTRL,
+    KEY_LEFTSHIFT,
+    KEY_RIGHTSHIFT,
+    MODIFIERS,
+    PRINTABLE,
+)
 from drivers.qrscanner.lines import LineSplitter, parse_line
 from drivers.qrscanner.reader import Debouncer
 from drivers.qrscanner.serial_scanner import SerialScanner
@@ -245,6 +256,62 @@ def test_a_key_that_types_nothing_spoils_its_scan_only() -> None:
     assert [decoder.feed(ev) for ev in RecordReader().feed(spoiled)][-1] is None
     assert decoder.discarded == 1
     assert _typed(spoiled + encode_text("ok")) == ["ok"]
+
+
+def _decode(decoder: KeyDecoder, data: bytes) -> list[str]:
+    return [text for ev in RecordReader().feed(data) if (text := decoder.feed(ev)) is not None]
+
+
+CODES = st.lists(st.text(st.sampled_from(PRINTABLE), min_size=1, max_size=40), min_size=1, max_size=4)
+
+
+@given(lost=st.lists(st.sampled_from(sorted(MODIFIERS)), min_size=1, max_size=3), codes=CODES)
+def test_a_lost_modifier_release_costs_at_most_the_scan_it_is_in(lost: list[int], codes: list[str]) -> None:
+    decoder = KeyDecoder()
+    presses = _keys(*((code, KEY_PRESS) for code in lost))  # their releases never come
+    first, *rest = codes
+    # The scan typed with the modifier down may be altered: dropped, never delivered wrong. (A shift
+    # the scan itself presses and releases is found released, and the scan is then right.)
+    got = _decode(decoder, presses + encode_text(first))
+    assert got in ([], [first])
+    assert bool(decoder.stuck) is (got == []) and decoder.stuck <= set(lost)
+    assert _decode(decoder, b"".join(encode_text(code) for code in rest)) == rest
+    if rest:
+        assert decoder.stuck == frozenset()
+
+
+def test_a_modifier_held_when_keys_stop_lost_its_release() -> None:
+    decoder = KeyDecoder()
+    _decode(decoder, _keys((KEY_LEFTCTRL, KEY_PRESS)))
+    assert decoder.pending
+    decoder.timeout()
+    assert decoder.stuck == {KEY_LEFTCTRL} and not decoder.pending
+    assert _decode(decoder, encode_text("after")) == ["after"]
+    assert decoder.stuck == frozenset() and decoder.discarded == 0
+
+
+def _syn(code: int) -> bytes:
+    return InputEvent(EV_SYN, code, 0).pack()
+
+
+def test_an_overrun_drops_the_scan_it_cut_and_forgets_held_keys() -> None:
+    decoder = KeyDecoder()
+    cut = encode_text("HQA1:kP3", enter=False) + _keys((KEY_LEFTSHIFT, KEY_PRESS))
+    # After SYN_DROPPED the rest of the cut report is incomplete; the next SYN_REPORT starts afresh.
+    tail = _syn(SYN_DROPPED) + _keys((KEY_ENTER, KEY_PRESS)) + _syn(SYN_REPORT) + encode_text("-x_9")
+    assert _decode(decoder, cut + tail) == []
+    assert decoder.dropped_reports == 1 and decoder.discarded == 1
+    assert _decode(decoder, encode_text("next")) == ["next"]  # not "NEXT": the shift is not held
+    # An overrun between scans costs nothing.
+    assert _decode(decoder, _syn(SYN_DROPPED) + _syn(SYN_REPORT) + encode_text("more")) == ["more"]
+
+
+def test_a_repeating_modifier_is_held_even_if_its_press_was_lost() -> None:
+    decoder = KeyDecoder()
+    overrun = _syn(SYN_DROPPED) + _syn(SYN_REPORT)  # the Ctrl press was in what the kernel dropped
+    assert _decode(decoder, overrun + _keys((KEY_LEFTCTRL, KEY_REPEAT)) + encode_text("c")) == []
+    assert decoder.stuck == {KEY_LEFTCTRL}
+    assert _decode(decoder, encode_text("c")) == ["c"]
 
 
 # -- bursts, de-bounce ------------------------------------------------------------------------------

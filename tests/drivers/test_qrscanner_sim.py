@@ -235,6 +235,46 @@ def test_self_test_waits_for_a_test_scan_and_keeps_it_from_the_kiosk(start: Star
     wait_for(lambda: [s.text for s in kiosk] == [TICKET_URL])
 
 
+@pytest.mark.parametrize(
+    ("key", "name"), [("ctrl", "left Ctrl"), ("shift", "left Shift"), ("ralt", "right Alt")]
+)
+def test_a_lost_modifier_release_costs_one_scan_and_shows_as_a_stuck_key(
+    start: Start, key: str, name: str
+) -> None:
+    sim, scanner = start("evdev")
+    sim.command("press", key)  # its release never comes
+    scan(sim, f"https://hall.example.gov.cn/a/{APPT}")
+    assert texts(scanner) == []  # typed with the modifier down: dropped, never delivered altered
+    status = scanner.status()
+    assert status.health is Health.DEGRADED
+    assert f"stuck key: {name}" in status.reason and "按键卡住" in status.reason_zh
+    scan(sim, TICKET_URL)
+    scan(sim, f"HQA1:{APPT}")
+    assert texts(scanner) == [TICKET_URL, f"HQA1:{APPT}"]
+    assert scanner.status().health is Health.OK
+    assert scanner.diagnostics()["lost_releases"] == 1
+
+
+def test_a_modifier_still_down_when_keys_stop_is_let_go(start: Start) -> None:
+    sim, scanner = start("evdev")
+    sim.command("press", "rctrl")
+    wait_for(lambda: scanner.status().health is Health.DEGRADED, what="the stuck key")  # idle_ms passed
+    assert "right Ctrl" in scanner.status().reason
+    scan(sim, TICKET_URL)
+    assert texts(scanner) == [TICKET_URL]
+    assert scanner.status().health is Health.OK
+
+
+def test_an_overrun_during_a_keystroke_does_not_leave_shift_down(start: Start) -> None:
+    sim, scanner = start("evdev")
+    sim.command("press", "shift")
+    sim.command("overrun")  # the kernel lost events, the shift release among them
+    scan(sim, "hqa1:cut")  # what came after the overrun is the tail of a scan: dropped
+    scan(sim, f"https://hall.example.gov.cn/a/{APPT}")
+    assert texts(scanner) == [f"https://hall.example.gov.cn/a/{APPT}"]  # lower case, as scanned
+    assert scanner.diagnostics()["dropped_reports"] == 1
+
+
 def test_a_handler_that_raises_does_not_stop_the_reader(start: Start) -> None:
     sim, scanner = start("serial")
     got: list[str] = []

@@ -14,6 +14,7 @@ from drivers.speech.phrases import (
     MAX_CARDINAL,
     YAO,
     ZH_DIGITS,
+    ZH_LETTERS,
     PhraseError,
     load_phrases,
     normalize_lang,
@@ -27,7 +28,9 @@ tickets = st.from_regex(r"[A-Za-z]{0,3}[0-9]{1,6}", fullmatch=True)
 
 def _unspell(spoken: str, lang: str) -> str:
     """The inverse of spell_ticket, written independently of it."""
-    letters = {v: k for k, v in EN_LETTERS.items()}
+    letters = {v: k for k, v in EN_LETTERS.items()} if lang == "en" else {}
+    if lang == "zh_CN":
+        letters = {spoken: letter for letter, (spoken, _) in ZH_LETTERS.items()}
     out = []
     for token in spoken.split(" "):
         if lang == "zh_CN" and token in ZH_DIGITS + YAO:
@@ -35,8 +38,9 @@ def _unspell(spoken: str, lang: str) -> str:
         elif lang == "en" and token in EN_DIGITS:
             out.append(str(EN_DIGITS.index(token)))
         else:
-            assert len(letters.get(token, token)) == 1, token
-            out.append(letters.get(token, token))
+            letter = letters.get(token, token)
+            assert len(letter) == 1 and letter.isascii() and (lang == "en" or token != letter), token
+            out.append(letter)
     return "".join(out)
 
 
@@ -68,6 +72,15 @@ def test_ticket_is_spelled_one_token_per_character_and_reads_back(number: str, l
         assert ("一" not in spoken) if yao else (YAO not in spoken)
 
 
+def test_every_letter_has_a_mandarin_name_in_characters_and_toned_pinyin() -> None:
+    assert sorted(ZH_LETTERS) == list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for letter, (spoken, pinyin) in ZH_LETTERS.items():
+        syllables = pinyin.split(" ")
+        assert len(spoken) == len(syllables) and not spoken.isascii(), letter
+        assert all(s[:-1].isascii() and s[:-1].isalpha() and s[-1] in "1234" for s in syllables), letter
+    assert [ZH_LETTERS[c][1] for c in "GYB"] == ["ji1", "wai1", "bi4"]
+
+
 @given(st.text(max_size=12), st.sampled_from(["zh_CN", "en"]))
 def test_anything_else_is_refused_with_value_error_only(text: str, lang: str) -> None:
     try:
@@ -77,9 +90,11 @@ def test_anything_else_is_refused_with_value_error_only(text: str, lang: str) ->
 
 
 def test_the_examples_from_the_hall_standard() -> None:
-    assert spell_ticket("G012", "zh_CN") == "G 零 一 二"
-    assert spell_ticket("G012", "zh_CN", one_as_yao=True) == "G 零 幺 二"
-    assert spell_ticket("A001", "zh") == "A 零 零 一"
+    assert spell_ticket("G012", "zh_CN") == "鸡 零 一 二"
+    assert spell_ticket("G012", "zh_CN", one_as_yao=True) == "鸡 零 幺 二"
+    assert spell_ticket("Y003", "zh_CN") == "歪 零 零 三"
+    assert spell_ticket("B120", "zh_CN") == "必 一 二 零"
+    assert spell_ticket("A001", "zh") == "诶 零 零 一"
     assert spell_ticket("g012", "en") == "G zero one two"
     assert spell_ticket("A7", "en") == "Eh seven"
 
@@ -107,7 +122,7 @@ def test_window_is_read_naturally_in_mandarin_and_as_a_number_in_english() -> No
     assert speak_window("12", "zh_CN") == "十二"
     assert speak_window("03", "zh_CN") == "三"
     assert speak_window(12, "en") == "12"
-    assert speak_window("B2", "zh_CN") == "B 二"  # a named window is spelled
+    assert speak_window("B2", "zh_CN") == "必 二"  # a named window is spelled
 
 
 @given(tickets, st.integers(1, 999))

@@ -1,5 +1,8 @@
 """Masking of personal data for screens, tickets and logs (hall standards §4.4), in one place.
 
+It lives in drivers/ because the ID-card driver masks the cards it logs and drivers import no app code;
+the kiosk and the back office import it from here.
+
 ID numbers show 6 + 8 masked + 4 (the date of birth hidden); names keep their first and last characters.
 """
 
