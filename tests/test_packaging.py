@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import httpx
 import pytest
 
 from tests.support import ROOT, Api, HallProcess
+from tests.ui.test_board_support import BoardProcess, write_board_config
 
 pytestmark = pytest.mark.slow
 
@@ -212,7 +214,7 @@ def served(install: Install) -> Iterator[tuple[HallProcess, Api]]:
     proc.start()
     install.timings["kiosk serve ready"] = time.monotonic() - t0
     tokens = {}
-    for role in ("kiosk", "counter", "display"):
+    for role in ("kiosk", "counter", "display", "technician"):
         r = installed_run(
             install,
             kiosk,
@@ -250,9 +252,12 @@ def test_the_installed_back_office_serves_the_catalogue_and_calls_a_ticket(
     matter = next(m for m in matters if m["counters"])
     issued = api.issue(matter["id"])
     assert issued.status_code == 201, issued.text
-    called = api.post(f"/counters/{matter['counters'][0]}/call-next", "counter")
+    counter = matter["counters"][0]
+    called = api.post(f"/counters/{counter}/call-next", "counter")
     assert called.status_code == 200, called.text
     assert called.json()["number"] == issued.json()["number"]
+    for step in ("start", "finish"):
+        assert api.post(f"/counters/{counter}/{step}", "counter").status_code == 200
 
     # The packaged migrations ran: the schema is at the newest revision the wheel ships.
     versions = zipfile.Path(install.wheel, "kiosk/hall/migrations/versions/")
@@ -263,3 +268,80 @@ def test_the_installed_back_office_serves_the_catalogue_and_calls_a_ticket(
     assert "Traceback" not in proc.log()
     with httpx.Client() as http:
         assert http.get(f"{proc.url}/api/v1/queue").status_code == 200
+
+
+def call_next(api: Api) -> tuple[str, int]:
+    """Issue a ticket for a free seeded counter and call it there: (number, window)."""
+    counter = next(c for c in api.get("/counters", "display").json() if c["serves"] and not c.get("current"))
+    issued = api.issue(counter["serves"][0])
+    assert issued.status_code == 201, issued.text
+    called = api.post(f"/counters/{counter['id']}/call-next", "counter")
+    assert called.status_code == 200, called.text
+    return str(called.json()["number"]), int(counter["window"])
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+def test_the_installed_call_board_shows_and_speaks_a_call(
+    install: Install, served: tuple[HallProcess, Api]
+) -> None:
+    """The board's QML, its zh_CN translation and the spoken phrases, all from site-packages."""
+    proc, api = served
+    folder = install.workdir / "board"
+    folder.mkdir()
+    wavs = folder / "wav"
+    config = write_board_config(folder / "board.toml", api.tokens["display"], wavs, proc.url)
+    board = BoardProcess(["--config", str(config)], folder / "board.log", python=install.bin / "python")
+    try:
+        board.wait_for(lambda: board.status()["connection"] == "connected", timeout=15)
+        number, window = call_next(api)
+        board.wait_for(lambda: board.prop("latestNumber", "text") == number)
+        assert f"请 {number} 号到 {window} 号窗口办理" in board.prop("tickerText", "text")
+        board.wait_for(lambda: list(wavs.glob("*.wav")), timeout=15)
+    finally:
+        board.close()
+    assert "Traceback" not in board.log() and "no board translation" not in board.log(), board.log()
+
+
+def test_the_installed_simulators_report_every_device(
+    install: Install, served: tuple[HallProcess, Api]
+) -> None:
+    """`kiosk simulate`: the drivers found through the wheel's entry points, the simulators' own data."""
+    proc, api = served
+    data = install.workdir / "devices"
+    sim = subprocess.Popen(
+        [
+            install.bin / "kiosk",
+            "simulate",
+            "--data",
+            data,
+            "--report",
+            proc.url,
+            "--token",
+            api.tokens["technician"],
+        ],
+        cwd=install.workdir,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        devices: list[dict] = []  # type: ignore[type-arg]
+        while time.monotonic() < deadline and len(devices) < 6:
+            assert sim.poll() is None, sim.stdout.read() if sim.stdout else ""
+            time.sleep(0.5)
+            devices = api.get("/devices", "technician").json()
+    finally:
+        sim.send_signal(signal.SIGTERM)
+        try:
+            output = sim.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            sim.kill()
+            output = sim.communicate()[0]
+    kinds = {d["kind"]: d for d in devices}
+    assert set(kinds) == {"idcard", "printer", "qrscanner", "led", "camera", "speech"}, output
+    for kind in ("idcard", "printer", "led", "camera"):
+        assert kinds[kind]["status"] == "ok", (kinds[kind], output)
+    # Its phrase files loaded (a broken one is a configuration error); without a sound card it is degraded.
+    assert kinds["speech"]["status"] in ("ok", "degraded"), (kinds["speech"], output)
