@@ -65,22 +65,72 @@ if ! "$python" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; 
   echo "setup.sh: Python 3.11 or newer is needed (found: $("$python" --version 2>&1))" >&2
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
+# A venv whose interpreter no longer runs (the system Python was upgraded or removed) is made again.
+if ! .venv/bin/python -c '' 2>/dev/null; then
   say "creating the virtualenv .venv"
-  "$python" -m venv .venv
+  "$python" -m venv --clear .venv
 fi
 # Every Python package comes from the lock, with its hash: nothing floats (requirements/lock.sh moves it).
 lock="requirements/run.lock"
 [ "$mode" = test ] && lock="requirements/test.lock"
-stamp=".venv/.installed-$(basename "$lock")"
-if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "installing the locked dependencies into .venv ($lock)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
-  say "installing the project into .venv (editable, no dependency resolution)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
-  touch "$stamp"
+stamp=.venv/.installed
+# What an install was made from: the lock, the project's definition and this checkout's path.
+state_of() { printf '%s %s %s\n' "$(basename "$1")" "$(cat "$1" pyproject.toml setup.py | sha256sum | cut -d' ' -f1)" "$here"; }
+# The venv is current when it was installed from exactly this state and its editable install still finds
+# the project and its data files here. A venv from before the lock, copied from another checkout, or made
+# before a package was added fails one of these and is brought back to the lock.
+venv_current() {
+  [ -f "$stamp" ] || return 1
+  local recorded; recorded="$(cat "$stamp")"
+  # A venv installed for the tests also serves `run`: test.lock pins the product at run.lock's versions.
+  [ "$recorded" = "$(state_of "$lock")" ] ||
+    { [ "$mode" = run ] && [ "$recorded" = "$(state_of requirements/test.lock)" ]; } || return 1
+  (cd / && "$here/.venv/bin/python" -c '
+import sys
+from pathlib import Path
+import kiosk.resources as r
+here = Path(sys.argv[1]).resolve()
+assert all(Path(p).resolve().is_relative_to(here) for p in (r.__file__, r.CATALOGUE_PATH, r.LOCALES_DIR))
+' "$here") >/dev/null 2>&1
+}
+pip() { .venv/bin/python -m pip -q --disable-pip-version-check "$@"; }
+if venv_current; then
+  say "project already installed in .venv (from $(cut -d' ' -f1 "$stamp"))"
 else
-  say "project already installed in .venv (from $lock)"
+  rm -f "$stamp" .venv/.installed-*
+  # Packages the lock does not name (left by an install from before the lock) go first; they may have
+  # overwritten files of locked ones (opencv-python-headless and opencv-python share cv2/), so the locked
+  # packages are then reinstalled rather than trusted.
+  extras="$(.venv/bin/python - "$lock" <<'PY'
+import re
+import sys
+from importlib.metadata import distributions
+
+def norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+with open(sys.argv[1], encoding="utf-8") as f:
+    locked = {norm(m[1]) for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", f.read(), re.M)}
+installed = {norm(d.metadata["Name"]) for d in distributions()}
+print(" ".join(sorted(installed - locked - {"pip", "community-hall"})))
+PY
+)"
+  reinstall=()
+  if [ -n "$extras" ]; then
+    say "removing packages the lock does not name: $extras"
+    # shellcheck disable=SC2086 # one word per package
+    pip uninstall -y $extras
+    reinstall=(--force-reinstall)
+  fi
+  say "installing the locked dependencies into .venv ($lock)"
+  pip install "${reinstall[@]}" --require-hashes -r "$lock"
+  say "installing the project into .venv (editable, no dependency resolution)"
+  pip install --no-deps --no-build-isolation -e .
+  state_of "$lock" > "$stamp"
+  if ! venv_current; then
+    echo "setup.sh: .venv was installed but does not import the project from $here" >&2
+    exit 1
+  fi
 fi
 
 if [ "$mode" = run ]; then

@@ -6,13 +6,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.hall.policy import QueuePolicy
-
-DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+from kiosk.resources import DEFAULTS_PATH
 
 
 class ConfigError(ValueError):

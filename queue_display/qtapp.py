@@ -22,9 +22,9 @@ from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtQuickControls2 import QQuickStyle
 
 from kiosk.config import Config, ConfigError, load_config
+from kiosk.resources import LOCALES_DIR
 from queue_display.theme import FONT_FAMILIES
 
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 Done = Callable[[bool, Any], None]
 
 

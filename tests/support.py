@@ -63,6 +63,10 @@ class HallProcess:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    # How `kiosk` is started, and from where: the source tree by default; an installed wheel's console
+    # script run from elsewhere proves the installed package stands alone.
+    launcher: list[str] = field(default_factory=lambda: [sys.executable, "-m", "kiosk"])
+    cwd: Path = ROOT
 
     @property
     def url(self) -> str:
@@ -70,9 +74,7 @@ class HallProcess:
 
     def start(self, timeout: float = 30.0) -> None:
         cmd = [
-            sys.executable,
-            "-m",
-            "kiosk",
+            *self.launcher,
             "serve",
             "--data",
             str(self.data_dir),
@@ -85,7 +87,7 @@ class HallProcess:
             cmd += ["--db", self.db]
         self.log_path = self.data_dir / "server.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its whole life
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

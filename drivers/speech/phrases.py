@@ -10,10 +10,13 @@ import string
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+# The packaged phrase files: locales/ installs as the data package hall_data.locales (setup.py). Named here
+# rather than taken from kiosk.resources because drivers never import the app; a hall may set locales_dir.
+LOCALES_DIR = Path(str(files("hall_data.locales")))
 
 LANGS = ("zh_CN", "en")
 _ALIASES = {

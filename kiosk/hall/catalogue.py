@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.resources import CATALOGUE_PATH
+
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
     "SCHEMA_VERSION",
@@ -30,8 +32,7 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-# kiosk/hall/catalogue.py → parents[2] is the repo root; the asset ships beside the packages.
-DEFAULT_CATALOGUE_PATH: Path = Path(__file__).resolve().parents[2] / "assets" / "catalogue.toml"
+DEFAULT_CATALOGUE_PATH: Path = CATALOGUE_PATH
 
 # Ids end up in URLs, database rows and log lines, so keep them to a boring alphabet.
 _ID_RE = re.compile(r"[a-z0-9_]+")

@@ -11,7 +11,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+from kiosk.resources import MIGRATIONS_DIR
 
 
 class StoreError(RuntimeError):
@@ -94,7 +94,7 @@ def open_store(url: str) -> Store:
 
 def alembic_config() -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 

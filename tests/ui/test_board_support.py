@@ -117,7 +117,11 @@ def write_board_config(
 class BoardProcess:
     """`python -m queue_display.board --automation --windowed` offscreen; JSON commands over stdin."""
 
-    def __init__(self, args: list[str], log_path: Path, prefix: list[str] | None = None) -> None:
+    def __init__(
+        self, args: list[str], log_path: Path, prefix: list[str] | None = None, python: Path | None = None
+    ) -> None:
+        """`python`: an installed venv's interpreter, run from the log's folder with nothing of the checkout
+        on its path; by default the board runs from the source tree."""
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
@@ -125,6 +129,8 @@ class BoardProcess:
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
         }
+        if python is not None:
+            del env["PYTHONPATH"]
         env.pop("HALL_TOKEN", None)
         self.log_path = log_path
         log = open(log_path, "ab")  # noqa: SIM115 - the child owns it
@@ -132,14 +138,14 @@ class BoardProcess:
         self.proc = subprocess.Popen(
             [
                 *(prefix or []),
-                sys.executable,
+                str(python or sys.executable),
                 "-m",
                 "queue_display.board",
                 "--automation",
                 "--windowed",
                 *args,
             ],
-            cwd=ROOT,
+            cwd=ROOT if python is None else log_path.parent,
             env=env,
             text=True,
             encoding="utf-8",
