@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from zeroconf import InterfaceChoice
 
 from kiosk.hall import discovery
@@ -36,6 +38,7 @@ from kiosk.hall.discovery import (
     HallFound,
     discover_halls,
     format_halls,
+    free_instance,
     instance_label,
     plan_advertisement,
 )
@@ -115,6 +118,17 @@ def test_instance_label_fits_a_dns_label_with_room_for_a_conflict_suffix() -> No
     assert instance_label(HALL) == HALL
     assert instance_label("St. Mary's\tHall\n") == "St． Mary's Hall"
     assert instance_label("  \x00 ") == "Hall queue"
+
+
+@given(wanted=st.text(min_size=1, max_size=40).map(instance_label), extra=st.sets(st.text(max_size=70)))
+def test_free_instance_is_unused_fits_a_label_and_keeps_the_name(wanted: str, extra: set[str]) -> None:
+    taken = extra | {wanted.upper(), *(f"{wanted}-{n}" for n in range(2, 12))}
+    chosen = free_instance(wanted, taken)
+    assert chosen.casefold() not in {name.casefold() for name in taken}
+    assert len(chosen.encode("utf-8")) <= 63
+    base, _, number = chosen.rpartition("-")
+    assert number.isdigit() and wanted.startswith(base)
+    assert free_instance(wanted, set()) == wanted
 
 
 def test_plan_follows_the_http_bind_address() -> None:

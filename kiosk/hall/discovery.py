@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import ifaddr
 from zeroconf import (
+    DNSQuestionType,
     InterfaceChoice,
     IPVersion,
     ServiceBrowser,
@@ -40,9 +41,14 @@ API_VERSION = "v1"
 API_PATH = f"/api/{API_VERSION}"
 
 _MAX_LABEL_BYTES = 63
-# On a name conflict zeroconf renames "<name>" to "<name>-2", "-3", ... without shortening it, and a
-# label over 63 bytes then fails registration outright; keep room for the suffix up front.
+# On a name conflict "<name>" becomes "<name>-2", "-3", ... (see `free_instance`); zeroconf's own
+# renaming does not shorten the name, and a label over 63 bytes fails registration outright, so
+# room for the suffix is kept up front.
 _CONFLICT_SUFFIX_ROOM = 4
+# How long the advertiser listens for halls already on the LAN before choosing its name. A
+# responder that multicast its records within the last second must wait a second before it may
+# answer again (RFC 6762 section 14), so anything shorter misses a hall that has just started.
+_NAME_SURVEY_SECONDS = 1.5
 _MAX_TXT_STRING_BYTES = 255
 _RESOLVE_TIMEOUT_MS = 2000
 _FALLBACK_INSTANCE = "Hall queue"
@@ -102,6 +108,20 @@ def instance_label(name: str) -> str:
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
     text = _truncate_utf8(text, _MAX_LABEL_BYTES - _CONFLICT_SUFFIX_ROOM)
     return text or _FALLBACK_INSTANCE
+
+
+def free_instance(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or the first of "<wanted>-2", "<wanted>-3", ... that no one in `taken` uses.
+
+    DNS compares names without regard to case, so "Hall" is taken when "hall" is.
+    """
+    in_use = {name.casefold() for name in taken}
+    candidate, number = wanted, 2
+    while candidate.casefold() in in_use:
+        suffix = f"-{number}"
+        candidate = _truncate_utf8(wanted, _MAX_LABEL_BYTES - len(suffix)) + suffix
+        number += 1
+    return candidate
 
 
 def _txt_properties(hall_name: str) -> dict[str, str]:
@@ -214,6 +234,28 @@ def _server_name(instance: str, addresses: list[str], port: int) -> str:
     return f"{label[:40] or 'hall'}-hallq-{digest}.local."
 
 
+def _instances_on_the_network(zc: Zeroconf, seconds: float) -> set[str]:
+    """Instance names of the `_hallqueue._tcp` services that answer within `seconds`."""
+    names: set[str] = set()
+    lock = threading.Lock()
+
+    def on_change(zeroconf: Zeroconf, service_type: str, name: str, state_change: ServiceStateChange) -> None:
+        with lock:
+            if state_change is ServiceStateChange.Removed:
+                names.discard(name)
+            else:
+                names.add(name)
+
+    # QM: the answers are multicast, so they reach this socket even when others share port 5353.
+    browser = ServiceBrowser(zc, SERVICE_TYPE, handlers=[on_change], question_type=DNSQuestionType.QM)
+    try:
+        time.sleep(seconds)
+    finally:
+        browser.cancel()
+    with lock:
+        return {name[: -len(SERVICE_TYPE) - 1] for name in names if name.endswith(f".{SERVICE_TYPE}")}
+
+
 class HallAdvertiser:
     """Advertises one hall back office on the LAN."""
 
@@ -237,7 +279,7 @@ class HallAdvertiser:
 
     @property
     def instance(self) -> str:
-        """The instance name actually on the network (zeroconf appends -2, -3... on a conflict)."""
+        """The instance name actually on the network ("-2", "-3"... is appended on a conflict)."""
         if self._info is not None:
             return self._info.name[: -len(SERVICE_TYPE) - 1]
         return self._wanted_instance
@@ -281,6 +323,21 @@ class HallAdvertiser:
         )
         # Assigned before registering so that a failed probe still gets its sockets closed.
         self._zc = Zeroconf(interfaces=plan.interfaces, ip_version=plan.ip_version)
+        # What zeroconf guarantees: before announcing, register_service sends three probes (QU
+        # questions for the service type with our PTR as authority) and, with allow_name_change,
+        # renames to "<name>-2", "-3", ... while a PTR to our exact name sits in its cache. That is
+        # all: it neither breaks ties between simultaneous probes nor asks for a multicast answer,
+        # and a defender that multicast its records lately answers a QU probe by unicast to port
+        # 5353 only. Where several mDNS sockets share that port on the prober's host (a second
+        # hall, avahi, a browser) the kernel hands the unicast to just one of them, so the prober
+        # never sees the defence and both halls end up announcing the same name (zeroconf 0.154 on
+        # loopback: every time). What we add: listen first with QM questions, whose answers are
+        # multicast to every socket, and choose a free name ourselves; zeroconf's probe still runs
+        # after that as a second line.
+        taken = _instances_on_the_network(self._zc, _NAME_SURVEY_SECONDS)
+        instance = free_instance(self._wanted_instance, taken)
+        if instance != self._wanted_instance:
+            info.name = f"{instance}.{SERVICE_TYPE}"
         self._zc.register_service(info, allow_name_change=True)
         self._info = info
         if self.instance != self._wanted_instance:
