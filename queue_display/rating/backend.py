@@ -8,14 +8,17 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 
-from queue_display.client import (
-    EventFollower,
+from kiosk.client import (
+    Event,
     FollowerState,
     HallApiError,
     HallClient,
+    HallLink,
     HallUnreachable,
-    find_hall,
+    Link,
+    Start,
 )
+from kiosk.client.discovery import find_hall
 from queue_display.qtapp import Jobs
 from queue_display.rating.model import RatingFlow, Submission
 
@@ -31,6 +34,7 @@ class RatingBackend(QObject):
     changed = Signal()
     _event = Signal(object)
     _follow_state = Signal(object)
+    _ready = Signal(object)
 
     def __init__(self, counter_id: str, hall_url: str | None, token: str, timeout_s: float) -> None:
         super().__init__()
@@ -39,7 +43,7 @@ class RatingBackend(QObject):
         self.token = token
         self.jobs = Jobs("rating")
         self._client: HallClient | None = None
-        self.follower: EventFollower | None = None
+        self.link = HallLink(self.hall_url, token, self._event.emit, self._follow_state.emit)
         self.connected = False
         self.window = 0
         self.outbox: list[Submission] = []  # ratings not yet accepted, retried while the hall is away
@@ -53,7 +57,11 @@ class RatingBackend(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         self._event.connect(self._on_event, queued)
         self._follow_state.connect(self._on_follow_state, queued)
-        QTimer.singleShot(0, self._start)
+        self._ready.connect(self._on_ready, queued)
+        # Only finishes from now on (the link follows from the hall's last seq): an old one replayed at
+        # start-up would prompt the wrong resident.
+        cid = self.flow.counter_id
+        self.link.start(lambda api: api.counter(cid).window, self._ready.emit)
 
     def _state(self) -> dict[str, Any]:
         return {**self.flow.view(), "connected": self.connected, "window": self.window}
@@ -69,37 +77,21 @@ class RatingBackend(QObject):
 
     # --- following the hall -------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        cid = self.flow.counter_id
-
-        def work() -> tuple[int, int]:
-            api = self._api()
-            # Only finishes from now on: an old one replayed at start-up would prompt the wrong resident.
-            last = int(api.get("/health")["last_seq"])
-            return last, int(api.get(f"/counters/{cid}")["window"])
-
-        def done(ok: bool, value: Any) -> None:
-            if not ok:
-                log.warning("rating pad: cannot reach the hall yet (%s); retrying", value)
-                QTimer.singleShot(RETRY_MS, self._start)
-                return
-            last, self.window = value
-            self.follower = EventFollower(
-                str(self.hall_url), self.token, self._event.emit, since=last, on_state=self._follow_state.emit
-            )
-            self.follower.start()
-            self.changed.emit()
-
-        self.jobs.submit(work, done)
+    @Slot(object)
+    def _on_ready(self, start: Start[int]) -> None:
+        self.window = start.snapshot
+        if self.link.hall_url:
+            self.hall_url = self.link.hall_url
+        self.changed.emit()
 
     @Slot(object)
-    def _on_event(self, ev: dict[str, Any]) -> None:
-        if self.flow.on_event(ev, time.monotonic()):
+    def _on_event(self, ev: Event) -> None:
+        if self.flow.on_event(ev.as_dict(), time.monotonic()):
             self.changed.emit()
 
     @Slot(object)
     def _on_follow_state(self, st: FollowerState) -> None:
-        if st.error.startswith("the hall refused"):
+        if st.link is Link.REFUSED:
             log.error("rating pad: %s; check [display] token", st.error)
         self.connected = st.connected
         self.changed.emit()
@@ -179,6 +171,5 @@ class RatingBackend(QObject):
             self._retry.start()
 
     def shutdown(self) -> None:
-        if self.follower is not None:
-            self.follower.stop()
+        self.link.close()
         self.jobs.shutdown()
