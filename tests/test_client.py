@@ -102,5 +102,9 @@ def test_connect_sequence_starts_from_the_seq_read_before_the_snapshot(make_hall
         api.issue(SOCIAL)
         live = events.get(timeout=10)
         assert live.type == "ticket.issued" and live.seq > replayed.seq
+        # Ticket events carry the day's waiting counts after their change.
+        assert live.waiting is not None and live.waiting.by_colour == {"green": 0, "yellow": 0, "blue": 3}
+        assert live.waiting.for_matters([SOCIAL])["blue"] == 3
+        assert live.waiting.for_matters(["no_such_matter"])["blue"] == 0
     finally:
         link.close()

@@ -10,6 +10,7 @@ reconnect after a back-office restart re-reads everything.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
@@ -93,6 +94,15 @@ class CounterBackend(QObject):
             client = self._clients[kind] = HallClient(self.hall_url)
         client.set_token(self.token)
         return client
+
+    def requests_sent(self) -> dict[str, int]:
+        """"METHOD /path" -> requests sent to the back office this session (diagnostics and tests)."""
+        clients = [*self._clients.values(), *([self.link.client] if self.link and self.link.client else [])]
+        tally: Counter[str] = Counter()
+        for client in clients:
+            for (method, path), n in client.sent.items():
+                tally[f"{method} {path}"] += n
+        return dict(tally)
 
     def _error(self, exc: BaseException) -> tuple[str, str]:
         if isinstance(exc, HallApiError):
