@@ -31,7 +31,7 @@ on_sqlite = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 def test_the_client_package_imports_no_back_office_qt_or_database() -> None:
     code = (
-        "import json, sys, kiosk.client, kiosk.client.discovery\n"
+        "import json, sys, kiosk.client, kiosk.client.discovery, kiosk.client.outbox\n"
         "banned = ('kiosk.hall', 'PySide6', 'fastapi', 'sqlalchemy')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(banned))))"
     )

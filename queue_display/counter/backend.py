@@ -96,7 +96,7 @@ class CounterBackend(QObject):
         return client
 
     def requests_sent(self) -> dict[str, int]:
-        """"METHOD /path" -> requests sent to the back office this session (diagnostics and tests)."""
+        """Requests sent to the back office this session, by "METHOD /path" (diagnostics and tests)."""
         clients = [*self._clients.values(), *([self.link.client] if self.link and self.link.client else [])]
         tally: Counter[str] = Counter()
         for client in clients:
