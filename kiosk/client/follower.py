@@ -151,37 +151,37 @@ class EventFollower:
                     await self._poll_once()
                     delay = 0.1
                     await self._sleep(self.poll_interval)
-                    continue
+                continue
             except _Refused as exc:
-                self._set(Link.REFUSED, Mode.NONE, f"the hall refused this device's token ({exc})")
-                await self._sleep(_REFUSED_RETRY_S)
+                await self._refused(str(exc))
                 continue
             except (OSError, websockets.WebSocketException, httpx.HTTPError, TimeoutError) as exc:
                 code = getattr(getattr(exc, "rcvd", None), "code", None)
                 if code in _REFUSED_CLOSE_CODES:
-                    self._set(Link.REFUSED, Mode.NONE, f"the hall refused this device's token ({code})")
-                    await self._sleep(_REFUSED_RETRY_S)
+                    await self._refused(str(code))
                     continue
-                if use_ws:
-                    ws_failed_at = time.monotonic()
-                    # The WebSocket may be what is broken (a proxy that refuses upgrades): try polling now.
-                    try:
-                        await self._poll_once()
-                        continue
-                    except _Refused as refused:
-                        self._set(
-                            Link.REFUSED, Mode.NONE, f"the hall refused this device's token ({refused})"
-                        )
-                        await self._sleep(_REFUSED_RETRY_S)
-                        continue
-                    except (OSError, httpx.HTTPError) as exc2:
-                        exc = exc2
-                        # Polling failed too: the back office is down, not the WebSocket. Go back to the
-                        # WebSocket as soon as it answers instead of polling for ws_retry_s after a restart.
-                        ws_failed_at = 0.0
-                self._set(Link.CONNECTING, Mode.NONE, str(exc) or type(exc).__name__)
-                await self._sleep(delay)
-                delay = min(delay * 2, _MAX_BACKOFF_S)
+                error: BaseException = exc
+            if use_ws:
+                ws_failed_at = time.monotonic()
+                # The WebSocket may be what is broken (a proxy that refuses upgrades): try polling now.
+                try:
+                    await self._poll_once()
+                    continue
+                except _Refused as refused:
+                    await self._refused(str(refused))
+                    continue
+                except (OSError, httpx.HTTPError) as exc2:
+                    error = exc2
+                    # Polling failed too: the back office is down, not the WebSocket. Go back to the
+                    # WebSocket as soon as it answers instead of polling for ws_retry_s after a restart.
+                    ws_failed_at = 0.0
+            self._set(Link.CONNECTING, Mode.NONE, str(error) or type(error).__name__)
+            await self._sleep(delay)
+            delay = min(delay * 2, _MAX_BACKOFF_S)
+
+    async def _refused(self, why: str) -> None:
+        self._set(Link.REFUSED, Mode.NONE, f"the hall refused this device's token ({why})")
+        await self._sleep(_REFUSED_RETRY_S)
 
     async def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds
