@@ -199,12 +199,15 @@ class EventFollower:
             ping_interval=10,
             ping_timeout=10,
         ) as ws:
-            self._set(Link.CONNECTED, Mode.WEBSOCKET)
+            # The back office accepts the upgrade before it checks the token (then closes with 4401/4403),
+            # so the link counts as up only once the socket has stayed open for a moment or carried an event.
             while not self._stop.is_set():
                 try:
                     raw = await asyncio.wait_for(ws.recv(), 0.25)
                 except TimeoutError:
+                    self._set(Link.CONNECTED, Mode.WEBSOCKET)
                     continue
+                self._set(Link.CONNECTED, Mode.WEBSOCKET)
                 self._deliver(json.loads(raw))
 
     async def _poll_once(self) -> None:
