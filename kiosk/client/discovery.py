@@ -3,7 +3,7 @@
 Kiosks, call boards and terminals find the back office with `discover_halls` / `find_hall`; the
 `kiosk discover` command prints `format_halls` of the result. Any stock mDNS browser (avahi-browse,
 dns-sd, Bonjour Browser) sees the same records. The back office's advertiser (kiosk.hall.discovery)
-shares the constants and interface helpers defined here.
+shares the constants and interface functions defined here.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def run_off_event_loop(func: Callable[[], _T]) -> _T:
     """Run blocking zeroconf work so that it cannot deadlock an asyncio loop running in this thread.
 
     zeroconf attaches to the calling thread's running loop when there is one, and its blocking calls
-    would then wait on the very loop they block (uvicorn's, when called from a lifespan hook). A helper
+    would then wait on the very loop they block (uvicorn's, when called from a lifespan hook). A fresh
     thread has no loop, so zeroconf starts its own loop thread there.
     """
     try:

@@ -1,6 +1,6 @@
 """The back office advertising itself on the LAN over mDNS / DNS-SD (`_hallqueue._tcp`).
 
-Devices find it with kiosk.client.discovery, whose service type and interface helpers this module
+Devices find it with kiosk.client.discovery, whose service type and interface functions this module
 shares (the dependency points from the back office to the client package, never back).
 
 Advertising is best effort: a hall whose multicast is blocked still serves requests, so failures
