@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         if args.command == "discover":
-            from kiosk.hall.discovery import discover_halls, format_halls
+            from kiosk.client.discovery import discover_halls, format_halls
 
             print(format_halls(discover_halls(args.timeout, args.interface)))
             return 0

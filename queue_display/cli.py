@@ -12,16 +12,16 @@ import os
 import sys
 import threading
 
-from queue_display.client import EventFollower, FollowerState
+from kiosk.client import Event, EventFollower, FollowerState, Link
 
 
-def _line(ev: dict) -> str | None:  # type: ignore[type-arg]
-    t = (ev.get("data") or {}).get("ticket") or {}
-    kind = ev["type"]
+def _line(ev: Event) -> str | None:
+    t = ev.data.get("ticket") or {}
+    kind = ev.type
     if kind == "ticket.called":
         return f"请 {t['number']} 号到 {t['window']} 号窗口办理   ({t['number']} to window {t['window']})"
     if kind == "ticket.recalled":
-        return f"请 {t['number']} 号到 {t['window']} 号窗口办理 (重呼 recall {ev['data'].get('recall')})"
+        return f"请 {t['number']} 号到 {t['window']} 号窗口办理 (重呼 recall {ev.data.get('recall')})"
     if kind == "ticket.issued":
         return f"取号 issued {t['number']} ({t['colour']}, {t['matter']})"
     return None
@@ -30,13 +30,13 @@ def _line(ev: dict) -> str | None:  # type: ignore[type-arg]
 def watch(hall: str, token: str, since: int) -> None:
     done = threading.Event()
 
-    def on_event(ev: dict) -> None:  # type: ignore[type-arg]
+    def on_event(ev: Event) -> None:
         line = _line(ev)
         if line:
-            print(f"[{ev['seq']}] {line}", flush=True)
+            print(f"[{ev.seq}] {line}", flush=True)
 
     def on_state(state: FollowerState) -> None:
-        if state.error.startswith("the hall refused"):
+        if state.link is Link.REFUSED:
             print(f"queue-display: {state.error}", file=sys.stderr)
             done.set()
         elif not state.connected:

@@ -27,18 +27,14 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from zeroconf import InterfaceChoice
 
+from kiosk.client import discovery as browsing
+from kiosk.client.discovery import API_VERSION, HallFound, discover_halls, format_halls
 from kiosk.hall import discovery
-from kiosk.hall.discovery import (
-    API_VERSION,
-    HallAdvertiser,
-    HallFound,
-    discover_halls,
-    format_halls,
-    instance_label,
-    plan_advertisement,
-)
+from kiosk.hall.discovery import HallAdvertiser, free_instance, instance_label, plan_advertisement
 
 REPO = Path(__file__).resolve().parents[1]
 HALL = "幸福里社区便民服务大厅"
@@ -117,6 +113,17 @@ def test_instance_label_fits_a_dns_label_with_room_for_a_conflict_suffix() -> No
     assert instance_label("  \x00 ") == "Hall queue"
 
 
+@given(wanted=st.text(min_size=1, max_size=40).map(instance_label), extra=st.sets(st.text(max_size=70)))
+def test_free_instance_is_unused_fits_a_label_and_keeps_the_name(wanted: str, extra: set[str]) -> None:
+    taken = extra | {wanted.upper(), *(f"{wanted}-{n}" for n in range(2, 12))}
+    chosen = free_instance(wanted, taken)
+    assert chosen.casefold() not in {name.casefold() for name in taken}
+    assert len(chosen.encode("utf-8")) <= 63
+    base, _, number = chosen.rpartition("-")
+    assert number.isdigit() and wanted.startswith(base)
+    assert free_instance(wanted, set()) == wanted
+
+
 def test_plan_follows_the_http_bind_address() -> None:
     loop_plan = plan_advertisement("127.0.0.1")
     assert (loop_plan.interfaces, loop_plan.addresses) == (["127.0.0.1"], ["127.0.0.1"])
@@ -149,7 +156,7 @@ def test_format_halls_aligns_chinese_names_and_explains_an_empty_result() -> Non
     lines = text.splitlines()
     assert lines[0] == "Found 2 hall back offices:"
     # Columns line up on screen: a Chinese character is two terminal cells wide.
-    url_cells = {discovery._display_width(line.split("http")[0]) for line in lines[2:4]}
+    url_cells = {browsing._display_width(line.split("http")[0]) for line in lines[2:4]}
     assert len(url_cells) == 1
     assert "v2 *" in text and "another API version" in text
 
@@ -176,7 +183,7 @@ def test_start_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -
 _WATCH = r"""
 import json, queue, sys, time
 from zeroconf import ServiceBrowser, Zeroconf
-from kiosk.hall.discovery import SERVICE_TYPE
+from kiosk.client.discovery import SERVICE_TYPE
 
 events = queue.Queue()
 zc = Zeroconf(interfaces=["127.0.0.1"])
@@ -209,7 +216,7 @@ finally:
 
 _DISCOVER = r"""
 import dataclasses, json, sys
-from kiosk.hall.discovery import discover_halls
+from kiosk.client.discovery import discover_halls
 halls = discover_halls(timeout=float(sys.argv[1]), interfaces=["127.0.0.1"])
 print(json.dumps([dataclasses.asdict(h) for h in halls], ensure_ascii=False))
 """

@@ -37,6 +37,10 @@ _INSERT_EVENT = insert(schema.events)
 ACTOR: ContextVar[dict[str, str] | None] = ContextVar("hall_actor", default=None)
 
 
+# Extra data for an event, read in the emitting command's transaction after its change (None: nothing).
+Annotate = Callable[[Connection, float, str], dict[str, Any] | None]
+
+
 @dataclass
 class Tx:
     """What a command sees: the connection inside its savepoint, the time, and where to put events."""
@@ -45,12 +49,17 @@ class Tx:
     now: float
     events: list[Event] = field(default_factory=list)
     actor: dict[str, str] | None = None
+    annotate: Annotate | None = None
 
     def emit(
         self, type_: str, data: dict[str, Any], ticket_id: str | None = None, counter_id: str | None = None
     ) -> Event:
         if self.actor is not None and "by" not in data:
             data = {**data, "by": self.actor}
+        if self.annotate is not None:
+            extra = self.annotate(self.conn, self.now, type_)
+            if extra:
+                data = {**data, **extra}
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         res = self.conn.execute(
             _INSERT_EVENT,
@@ -79,6 +88,7 @@ class Writer:
         self._queue: queue.Queue[_Command | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="hall-writer", daemon=True)
         self._closed = False
+        self.annotate: Annotate | None = None
         self._thread.start()
 
     def submit(self, fn: Callable[[Tx], T]) -> Future[T]:
@@ -142,7 +152,7 @@ class Writer:
         alone = len(batch) == 1
         with conn.begin() as root:
             for cmd in batch:
-                tx = Tx(conn, self._clock(), actor=cmd.actor)
+                tx = Tx(conn, self._clock(), actor=cmd.actor, annotate=self.annotate)
                 sp = root if alone else conn.begin_nested()
                 try:
                     result = cmd.fn(tx)

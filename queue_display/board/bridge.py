@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
 
+from kiosk.client import Event
 from queue_display.board.announcer import Announcer
 from queue_display.board.record import Recorder
 from queue_display.board.state import COLOURS, BoardState
@@ -47,7 +48,8 @@ class BoardBridge(QObject):
         self.state = state
         self.recorder = recorder
         self.announcer: Announcer | None = None
-        self.on_ticket_event: Callable[[], None] = lambda: None  # asks the connector for fresh counts
+        # Asks the connector for a fresh snapshot: only for a ticket event without waiting counts.
+        self.on_ticket_event: Callable[[], None] = lambda: None
         self._languages = languages
         self._notices = notices
         self._flash_times = flash_times
@@ -72,8 +74,8 @@ class BoardBridge(QObject):
         """`replaced`: the connection found the back office's history replaced; only it can tell race-free."""
         self._snapshot.emit(snapshot, since, initial, replaced)
 
-    def post_event(self, event: dict[str, Any]) -> None:
-        self._event.emit(event, time.monotonic())
+    def post_event(self, event: Event) -> None:
+        self._event.emit(event.as_dict(), time.monotonic())
 
     def post_connection(self, state: str, error: str = "") -> None:
         self._connection.emit(state, error)
@@ -118,8 +120,13 @@ class BoardBridge(QObject):
             )
             if ann is not None and self.announcer is not None:
                 self.announcer.announce(ann)
-        if kind.startswith("ticket."):
-            self.on_ticket_event()
+        if fresh and kind.startswith("ticket."):
+            data = event.get("data") or {}
+            if "waiting" in data:
+                self.state.set_waiting(data["waiting"])
+                self.waitingChanged.emit()
+            else:
+                self.on_ticket_event()
 
     @Slot(str, str)
     def _apply_connection(self, state: str, error: str) -> None:

@@ -26,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
         "counter",
         automation=args.automation,
         fullscreen=args.fullscreen,
-        extra={"state": lambda _cmd: backend.model.view()},
+        extra={"state": lambda _cmd: backend.model.view(), "requests": lambda _cmd: backend.requests_sent()},
         app=app,
         on_quit=backend.shutdown,
     )

@@ -1,25 +1,31 @@
 """The counter terminal's bridge between QML and the back office.
 
 Actions go to one worker (in the order pressed), reads to another, so a slow snapshot never delays a call.
-The screen follows the event stream: any ticket or counter event schedules a (coalesced) re-read of the
-counter and the queue, and a reconnect after a back-office restart re-reads everything.
+After login, kiosk.client's `HallLink` runs the connect sequence (last seq → counter, queue, catalogue →
+follow). Ticket events carry the waiting counts per matter after the change, so the waiting line updates
+from the event alone; only an event about this counter re-reads the counter (not the queue), and a
+reconnect after a back-office restart re-reads everything.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 
-from queue_display.client import (
-    EventFollower,
+from kiosk.client import (
+    Event,
     FollowerState,
     HallApiError,
     HallClient,
+    HallLink,
     HallUnreachable,
-    find_hall,
+    Link,
+    Start,
 )
+from kiosk.client.discovery import find_hall
 from queue_display.counter.led import LedWindow
 from queue_display.counter.model import ENDPOINTS, CounterState, matter_names, served_matters, waiting_for
 from queue_display.qtapp import Jobs
@@ -33,6 +39,7 @@ class CounterBackend(QObject):
     changed = Signal()
     _event = Signal(object)
     _follow_state = Signal(object)
+    _ready = Signal(object, int)
     _led_result = Signal(object)
 
     def __init__(
@@ -45,13 +52,14 @@ class CounterBackend(QObject):
         self.actions = Jobs("counter-actions")
         self.reads = Jobs("counter-reads")
         self._clients: dict[str, HallClient] = {}
-        self.follower: EventFollower | None = None
+        self.link: HallLink | None = None
         self._follower_up = False
         self._api_down = False
         self._generation = 0  # a logout bumps it: late answers for the old session are dropped
         self._actions_done = 0
         self._refreshing = False
         self._dirty = False
+        self._queue_stale = True  # the next re-read includes GET /queue
         self._led_on = False
         self.led = LedWindow(led_settings, lambda ok, code: self._led_result.emit((ok, code)))
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
@@ -61,6 +69,7 @@ class CounterBackend(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         self._event.connect(self._on_event, queued)
         self._follow_state.connect(self._on_follow_state, queued)
+        self._ready.connect(self._on_ready, queued)
         self._led_result.connect(self._on_led, queued)
 
     # --- QML-facing state ------------------------------------------------------------------------
@@ -86,6 +95,15 @@ class CounterBackend(QObject):
         client.set_token(self.token)
         return client
 
+    def requests_sent(self) -> dict[str, int]:
+        """Requests sent to the back office this session, by "METHOD /path" (diagnostics and tests)."""
+        clients = [*self._clients.values(), *([self.link.client] if self.link and self.link.client else [])]
+        tally: Counter[str] = Counter()
+        for client in clients:
+            for (method, path), n in client.sent.items():
+                tally[f"{method} {path}"] += n
+        return dict(tally)
+
     def _error(self, exc: BaseException) -> tuple[str, str]:
         if isinstance(exc, HallApiError):
             return exc.code, exc.message_zh if self.model.locale == "zh_CN" else exc.message
@@ -108,12 +126,11 @@ class CounterBackend(QObject):
             return
         m.logging_in, m.login_error = True, None
         self._emit()
-        body = {"username": username, "password": password, "counter": m.counter_id}
 
         def work() -> Any:
             client = self._client("act")
             client.set_token(None)
-            return client.post("/auth/login", body)
+            return client.login(username, password, m.counter_id)
 
         self.actions.submit(work, self._logged_in)
 
@@ -125,11 +142,11 @@ class CounterBackend(QObject):
             m.login_error = {"code": code, "text": text}
             self._emit()
             return
-        self.token = value["token"]
-        m.staff, m.screen, m.notice = value.get("name", ""), "main", None
+        self.token = value.token
+        m.staff, m.screen, m.notice = value.name, "main", None
         self._api_down = False
         self._emit()
-        self.schedule_refresh()
+        self._connect()
 
     @Slot()
     def logout(self) -> None:
@@ -148,9 +165,9 @@ class CounterBackend(QObject):
 
     def _end_session(self, why: str | None) -> None:
         self._generation += 1
-        if self.follower is not None:
-            self.follower.stop()
-            self.follower = None
+        if self.link is not None:
+            self.link.close()
+            self.link = None
         self._follower_up = False
         self._retry_timer.stop()
         self.token = None
@@ -160,8 +177,42 @@ class CounterBackend(QObject):
 
     # --- reading the counter and the queue -----------------------------------------------------------
 
+    def _connect(self) -> None:
+        """The connect sequence for this session: last seq → counter, queue, catalogue → follow."""
+        assert self.token is not None
+        gen, cid = self._generation, self.model.counter_id
+        self.link = HallLink(self.hall_url, self.token, self._event.emit, self._follow_state.emit)
+        self.link.start(lambda api: self._read(api, cid, True, True), lambda s: self._ready.emit(s, gen))
+
+    @Slot(object, int)
+    def _on_ready(self, start: Start[dict[str, Any]], gen: int) -> None:
+        if self.link is not None and self.link.hall_url:
+            self.hall_url = self.link.hall_url
+        self._queue_stale = False
+        self._refreshed(gen, self._actions_done, True, start.snapshot)
+
+    @staticmethod
+    def _read(api: HallClient, cid: str, with_queue: bool, with_catalogue: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if with_catalogue:
+            out["catalogue"] = api.get("/catalogue")
+        out["counter"] = counter = api.get(f"/counters/{cid}")
+        if with_queue:
+            out["queue"] = api.get("/queue")
+        brief = counter.get("current")
+        out["current"] = brief
+        if brief is not None:
+            # The counter view carries the public brief; staff also need the green reason and recalls.
+            try:
+                mine = api.get(f"/counters/{cid}/tickets", params={"status": brief["status"]})
+                out["current"] = next((t for t in mine if t["id"] == brief["id"]), brief)
+            except HallApiError:
+                pass
+        return out
+
     @Slot()
-    def schedule_refresh(self) -> None:
+    def schedule_refresh(self, with_queue: bool = False) -> None:
+        self._queue_stale = self._queue_stale or with_queue
         if self.token and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -173,28 +224,13 @@ class CounterBackend(QObject):
             return
         self._refreshing = True
         gen, done_before = self._generation, self._actions_done
-        with_catalogue = not self.model.names
+        with_catalogue, with_queue = not self.model.names, self._queue_stale
+        self._queue_stale = False
         cid = self.model.counter_id
-
-        def work() -> dict[str, Any]:
-            api = self._client("read")
-            out: dict[str, Any] = {}
-            if with_catalogue:
-                out["catalogue"] = api.get("/catalogue")
-            out["counter"] = counter = api.get(f"/counters/{cid}")
-            out["queue"] = api.get("/queue")
-            brief = counter.get("current")
-            out["current"] = brief
-            if brief is not None:
-                # The counter view carries the public brief; staff also need the green reason and recalls.
-                try:
-                    mine = api.get(f"/counters/{cid}/tickets", params={"status": brief["status"]})
-                    out["current"] = next((t for t in mine if t["id"] == brief["id"]), brief)
-                except HallApiError:
-                    pass
-            return out
-
-        self.reads.submit(work, lambda ok, v: self._refreshed(gen, done_before, ok, v))
+        self.reads.submit(
+            lambda: self._read(self._client("read"), cid, with_queue, with_catalogue),
+            lambda ok, v: self._refreshed(gen, done_before, ok, v),
+        )
 
     def _refreshed(self, gen: int, done_before: int, ok: bool, value: Any) -> None:
         self._refreshing = False
@@ -216,12 +252,13 @@ class CounterBackend(QObject):
                 self._sync_led()
             else:
                 self._dirty = True
-            m.waiting = waiting_for(value["counter"].get("serves", []), value["queue"]["waiting_by_matter"])
-            if self.follower is None:
-                self._follow(int(value["queue"].get("last_seq", 0)))
+            if "queue" in value:
+                serves = value["counter"].get("serves", [])
+                m.waiting = waiting_for(serves, value["queue"]["waiting_by_matter"])
         else:
             code, text = self._error(value)
             if code == "unreachable":
+                self._queue_stale = True
                 self._went_down()
             elif code in ("unauthenticated", "forbidden"):
                 self._end_session("session_expired")
@@ -233,32 +270,36 @@ class CounterBackend(QObject):
             self._dirty = False
             self.schedule_refresh()
 
-    def _follow(self, since: int) -> None:
-        assert self.hall_url and self.token
-        self.follower = EventFollower(
-            self.hall_url,
-            self.token,
-            on_event=self._event.emit,
-            since=since,
-            on_state=self._follow_state.emit,
-        )
-        self.follower.start()
-
     @Slot(object)
-    def _on_event(self, ev: dict[str, Any]) -> None:
-        if ev.get("type", "").startswith(("ticket.", "counter.")):
+    def _on_event(self, ev: Event) -> None:
+        if not ev.type.startswith(("ticket.", "counter.")):
+            return
+        cid = self.model.counter_id
+        waiting = ev.waiting
+        serves = (self.model.counter or {}).get("serves")
+        if waiting is not None and serves is not None:
+            self.model.waiting = waiting.for_matters(serves)
+            self._emit()
+        ticket = ev.ticket
+        about_me = ev.data.get("counter", {}).get("id") == cid if ev.type.startswith("counter.") else False
+        if ticket is not None and ticket.counter == cid:
+            about_me = True
+        if waiting is None or ev.type == "counter.updated":
+            # An older back office, or what this counter serves has changed: read everything.
+            self.schedule_refresh(with_queue=True)
+        elif about_me:
             self.schedule_refresh()
 
     @Slot(object)
     def _on_follow_state(self, st: FollowerState) -> None:
-        if self.follower is None:
+        if self.link is None:
             return
-        if st.error.startswith("the hall refused"):
+        if st.link is Link.REFUSED:
             self._end_session("session_expired")
             return
         was_up, self._follower_up = self._follower_up, st.connected
         if st.connected and not was_up:
-            self.schedule_refresh()  # catch up on what changed while the hall was away
+            self.schedule_refresh(with_queue=True)  # catch up on what changed while the hall was away
         self._emit()
 
     # --- actions -------------------------------------------------------------------------------------
@@ -368,8 +409,8 @@ class CounterBackend(QObject):
     # --- end -----------------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        if self.follower is not None:
-            self.follower.stop()
+        if self.link is not None:
+            self.link.close()
         self.actions.shutdown()
         self.reads.shutdown()
         self.led.close()

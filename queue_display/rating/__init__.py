@@ -22,6 +22,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--token", default=os.environ.get("HALL_TOKEN"), help="display token (default: [display] token)"
     )
     p.add_argument("--locale", choices=("zh_CN", "en"), help="screen language (default: [display] locale)")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        default=os.environ.get("QUEUE_DISPLAY_DATA"),
+        help="where unsent ratings wait (default: $QUEUE_DISPLAY_DATA, else ~/.local/state/queue-display)",
+    )
     p.add_argument("--fullscreen", action="store_true", help="fill the screen (the pad's own display)")
     p.add_argument(
         "--automation", action="store_true", help="take JSON test commands on stdin (prints nothing else)"

@@ -1,59 +1,63 @@
-"""The rating pad's bridge between QML, the flow and the back office (with a display token)."""
+"""The rating pad's bridge between QML, the flow and the back office (with a display token).
+
+A resident's rating goes into the pad's on-disk outbox (kiosk.client.outbox) before the thank-you shows,
+and a delivery worker sends it with its idempotency key until the back office has it: a restart of the
+pad or an outage of the back office loses none, and a redelivery is never a second rating.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 
-from queue_display.client import (
-    EventFollower,
-    FollowerState,
-    HallApiError,
-    HallClient,
-    HallUnreachable,
-    find_hall,
-)
-from queue_display.qtapp import Jobs
+from kiosk.client import Event, FollowerState, HallClient, HallLink, Link, RatingReceipt, Start
+from kiosk.client.discovery import find_hall
+from kiosk.client.outbox import DeliveryWorker, Item, Outbox, Outcome
 from queue_display.rating.model import RatingFlow, Submission
 
 log = logging.getLogger(__name__)
 TICK_MS = 250
-RETRY_MS = 2000
-MAX_ATTEMPTS = 300  # about ten minutes of retries while the back office is away
-# Refusals that settle a rating: nothing to retry, nothing to tell the resident.
-SETTLED = ("already_rated", "ticket_not_done", "unknown_ticket")
 
 
 class RatingBackend(QObject):
     changed = Signal()
     _event = Signal(object)
     _follow_state = Signal(object)
+    _ready = Signal(object)
+    _result = Signal(object, object, object)
 
-    def __init__(self, counter_id: str, hall_url: str | None, token: str, timeout_s: float) -> None:
+    def __init__(
+        self, counter_id: str, hall_url: str | None, token: str, timeout_s: float, data_dir: Path
+    ) -> None:
         super().__init__()
         self.flow = RatingFlow(counter_id, timeout_s)
         self.hall_url = hall_url.rstrip("/") if hall_url else None
         self.token = token
-        self.jobs = Jobs("rating")
         self._client: HallClient | None = None
-        self.follower: EventFollower | None = None
+        self.link = HallLink(self.hall_url, token, self._event.emit, self._follow_state.emit)
         self.connected = False
         self.window = 0
-        self.outbox: list[Submission] = []  # ratings not yet accepted, retried while the hall is away
+        self.outbox = Outbox(data_dir / f"rating-{counter_id}-outbox.sqlite3")
         self.recorded: list[dict[str, Any]] = []  # what the hall accepted (for diagnostics and tests)
-        self._sending = False
+        self.delivery = DeliveryWorker(self.outbox, self._deliver, self._result.emit)
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
-        self._retry = QTimer(self, interval=RETRY_MS)
-        self._retry.timeout.connect(self._send_next)
         queued = Qt.ConnectionType.QueuedConnection
+        self._result.connect(self._on_result, queued)
         self._event.connect(self._on_event, queued)
         self._follow_state.connect(self._on_follow_state, queued)
-        QTimer.singleShot(0, self._start)
+        self._ready.connect(self._on_ready, queued)
+        # Only finishes from now on (the link follows from the hall's last seq): an old one replayed at
+        # start-up would prompt the wrong resident.
+        cid = self.flow.counter_id
+        self.link.start(lambda api: api.counter(cid).window, self._ready.emit)
+        self.delivery.start()  # what an earlier run left unsent goes first
 
     def _state(self) -> dict[str, Any]:
         return {**self.flow.view(), "connected": self.connected, "window": self.window}
@@ -69,38 +73,24 @@ class RatingBackend(QObject):
 
     # --- following the hall -------------------------------------------------------------------------
 
-    def _start(self) -> None:
-        cid = self.flow.counter_id
-
-        def work() -> tuple[int, int]:
-            api = self._api()
-            # Only finishes from now on: an old one replayed at start-up would prompt the wrong resident.
-            last = int(api.get("/health")["last_seq"])
-            return last, int(api.get(f"/counters/{cid}")["window"])
-
-        def done(ok: bool, value: Any) -> None:
-            if not ok:
-                log.warning("rating pad: cannot reach the hall yet (%s); retrying", value)
-                QTimer.singleShot(RETRY_MS, self._start)
-                return
-            last, self.window = value
-            self.follower = EventFollower(
-                str(self.hall_url), self.token, self._event.emit, since=last, on_state=self._follow_state.emit
-            )
-            self.follower.start()
-            self.changed.emit()
-
-        self.jobs.submit(work, done)
+    @Slot(object)
+    def _on_ready(self, start: Start[int]) -> None:
+        self.window = start.snapshot
+        if self.link.hall_url:
+            self.hall_url = self.link.hall_url
+        self.changed.emit()
 
     @Slot(object)
-    def _on_event(self, ev: dict[str, Any]) -> None:
-        if self.flow.on_event(ev, time.monotonic()):
+    def _on_event(self, ev: Event) -> None:
+        if self.flow.on_event(ev.as_dict(), time.monotonic()):
             self.changed.emit()
 
     @Slot(object)
     def _on_follow_state(self, st: FollowerState) -> None:
-        if st.error.startswith("the hall refused"):
+        if st.link is Link.REFUSED:
             log.error("rating pad: %s; check [display] token", st.error)
+        if st.connected and not self.connected:
+            self.delivery.nudge(now=True)  # the back office is back: do not wait out the backoff
         self.connected = st.connected
         self.changed.emit()
 
@@ -144,41 +134,23 @@ class RatingBackend(QObject):
 
     def _queue(self, sub: Submission | None) -> None:
         if sub is not None:
-            self.outbox.append(sub)
-            self._send_next()
+            self.outbox.put("rating", {"ticket": sub.ticket_id, "level": sub.level, "tags": sub.tags})
+            self.delivery.nudge()
 
-    @Slot()
-    def _send_next(self) -> None:
-        if self._sending or not self.outbox:
-            return
-        self._sending = True
-        sub = self.outbox[0]
-        sub.attempts += 1
-        body = {"level": sub.level, "tags": sub.tags}
-        self.jobs.submit(
-            lambda: self._api().post(f"/tickets/{sub.ticket_id}/rating", body),
-            lambda ok, v: self._sent(sub, ok, v),
-        )
+    def _deliver(self, item: Item) -> RatingReceipt:
+        """On the delivery thread; raises what the back office answered when it did not take it."""
+        p = item.payload
+        return self._api().rate(str(p["ticket"]), int(p["level"]), list(p["tags"]), item.key)
 
-    def _sent(self, sub: Submission, ok: bool, value: Any) -> None:
-        self._sending = False
-        retry = False
-        if ok:
-            self.recorded.append(value)
-        elif isinstance(value, HallApiError) and value.code in SETTLED:
-            log.info("rating pad: rating of %s not recorded: %s", sub.ticket_id, value.code)
-        elif isinstance(value, HallUnreachable) and sub.attempts < MAX_ATTEMPTS:
-            retry = True
-        else:
-            log.error("rating pad: the hall refused the rating of %s: %s", sub.ticket_id, value)
-        if not retry:
-            self.outbox.remove(sub)
-            self._retry.stop()
-            self._send_next()
-        elif not self._retry.isActive():
-            self._retry.start()
+    @Slot(object, object, object)
+    def _on_result(self, item: Item, outcome: Outcome, value: Any) -> None:
+        if outcome is Outcome.DELIVERED:
+            self.recorded.append(asdict(value))
+        elif outcome is Outcome.REJECTED:
+            # Rated elsewhere meanwhile, or the ticket is gone: nothing to retry or tell the resident.
+            log.info("rating pad: rating of %s not recorded: %s", item.payload.get("ticket"), value)
 
     def shutdown(self) -> None:
-        if self.follower is not None:
-            self.follower.stop()
-        self.jobs.shutdown()
+        self.delivery.stop()
+        self.link.close()
+        self.outbox.close()

@@ -159,6 +159,23 @@ def test_calls_are_shown_announced_once_and_survive_a_back_office_restart(hall: 
         assert b.status()["rss_mb"] < 200  # design §7: call board memory
 
 
+def test_waiting_counts_follow_ticket_events_without_reading_the_queue(hall: Hall, tmp_path: Path) -> None:
+    cfg = write_board_config(tmp_path / "board.toml", hall.api.tokens["display"], tmp_path / "wav", hall.url)
+    with board(["--config", str(cfg)], tmp_path / "board.log") as b:
+        b.wait_for(lambda: b.status()["connection"] == "connected")
+        # The first snapshot, and the catch-up once the stream is followed; the next is 30 s away.
+        b.wait_for(lambda: b.status()["queue_reads"] >= 2)
+        reads = b.status()["queue_reads"]
+        for n in range(1, 6):
+            hall.api.issue(SOCIAL)
+            b.wait_for(lambda n=n: b.prop("waiting_blue", "count") == n)
+        call_next(hall, "c1")
+        b.wait_for(lambda: b.prop("waiting_blue", "count") == 4)
+        hall.api.issue(ENTERPRISE)
+        b.wait_for(lambda: b.prop("waiting_yellow", "count") == 1)
+        assert b.status()["queue_reads"] == reads
+
+
 def test_polling_fallback_and_a_faulty_voice(hall: Hall, tmp_path: Path) -> None:
     """Behind a proxy that refuses WebSocket upgrades, and with no speech engine: calls still show."""
     for _ in range(3):

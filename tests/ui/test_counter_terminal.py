@@ -248,8 +248,10 @@ def _drive(app: AppProcess, hall: Hall, led: SimProc) -> None:
     assert app.prop("greenReason") == "绿色通道 · 高龄（身份证自动识别）"
     assert app.prop("recallCount") == "重呼 0/2"
     app.wait("the LED shows G001", lambda: led_text(led) == "G001")
-    history = [h["cmd"] for h in led.command("shown")["history"]]
-    assert history[:2] == ["show", "blink"]
+    # The blink is a second command after the show: the display may be read between the two.
+    app.wait(
+        "the LED blinks", lambda: [h["cmd"] for h in led.command("shown")["history"]][:2] == ["show", "blink"]
+    )
     assert led.command("shown")["history"][1]["period_s"] >= 1 / 3  # at most 3 flashes a second
     app.wait_prop("waiting_green", "text", "0")
 
@@ -339,3 +341,34 @@ def _drive(app: AppProcess, hall: Hall, led: SimProc) -> None:
     # --- sign out: back to the login screen ---
     app.click("logoutButton")
     app.wait_prop("username", "visible", True)
+
+
+def test_the_waiting_line_follows_ticket_events_without_reading_the_queue(hall: Hall, tmp_path: Path) -> None:
+    api = hall.api
+    app = AppProcess(
+        "queue_display.cli",
+        *("counter", "--counter", "c2", "--hall", hall.proc.url, "--locale", "en"),
+        log=tmp_path / "counter.log",
+    )
+    try:
+        sign_in(app, "lilei", PASSWORD)
+        app.wait_prop("callNextButton", "enabled", True)  # connected and following
+        app.wait_prop("waiting_blue", "text", "0")
+        # The connect sequence and the catch-up after the stream connects read the queue; nothing after.
+        reads = app.wait("the start-up reads", lambda: app.ask("requests").get("GET /queue", 0) >= 2)
+        assert reads
+        before = app.ask("requests")
+        for n in range(1, 6):
+            assert api.issue(SOCIAL).status_code == 201
+            app.wait_prop("waiting_blue", "text", str(n))
+        assert api.post("/counters/c1/call-next", "counter").status_code == 200  # another counter calls
+        app.wait_prop("waiting_blue", "text", "4")
+        assert api.issue(ENTERPRISE).status_code == 201  # c2 does not serve it: its line does not move
+        assert api.issue(SOCIAL).status_code == 201
+        app.wait_prop("waiting_blue", "text", "5")
+        after = app.ask("requests")
+        assert after.get("GET /queue", 0) == before.get("GET /queue", 0), (before, after)
+        assert after.get("GET /counters/c2", 0) == before.get("GET /counters/c2", 0), (before, after)
+        assert app.prop("waiting_yellow") == "0"
+    finally:
+        app.close()

@@ -35,8 +35,8 @@ def start_pad(hall: Hall, tmp_path: Path, counter: str, locale: str) -> AppProce
     pad = AppProcess(
         "queue_display.cli",
         *("rating", "--counter", counter, "--hall", hall.proc.url, "--token", hall.api.tokens["display"]),
-        *("--config", str(config), "--locale", locale),
-        log=tmp_path / f"pad-{counter}.log",
+        *("--config", str(config), "--locale", locale, "--data", str(tmp_path / f"pad-{counter}-data")),
+        log=tmp_path / f"pad-{counter}-{len(list(tmp_path.glob(f'pad-{counter}*.log')))}.log",
     )
     pad.wait_prop("offline", "visible", False)  # following the hall's events
     return pad
@@ -141,3 +141,27 @@ def test_rating_pad_in_english(hall: Hall, tmp_path: Path) -> None:
         assert pad.ask("audit")["min_text_px"] >= 32
     finally:
         pad.close()
+
+
+def test_an_unsent_rating_survives_the_pad_being_killed(hall: Hall, tmp_path: Path) -> None:
+    api = hall.api
+    pad = start_pad(hall, tmp_path, "c1", "en")
+    try:
+        t = serve(api, "c1")
+        pad.wait_prop("levelsScreen", "visible", True)
+        hall.proc.kill()
+        pad.click("level_4")
+        pad.wait_prop("thanksScreen", "visible", True)
+        assert pad.ask("state")["outbox"] == 1
+    finally:
+        pad.proc.kill()  # no goodbye: the rating is only on disk now
+        pad.proc.wait(10)
+    hall.proc.start()
+    again = start_pad(hall, tmp_path, "c1", "en")
+    try:
+        got = again.wait("the kept rating delivered", lambda: ratings(api).get(t["id"]), timeout=15)
+        assert got["level"] == 4 and again.ask("state")["outbox"] == 0
+        events = api.get("/events?since=0", "display").json()["events"]
+        assert [e["data"]["ticket"]["id"] for e in events if e["type"] == "ticket.rated"] == [t["id"]]
+    finally:
+        again.close()

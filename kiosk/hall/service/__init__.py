@@ -5,6 +5,8 @@ pure policy (kiosk.hall.policy). Every change emits events in the same transacti
 boards and audit all see exactly what was committed.
 """
 
+from typing import Any
+
 from kiosk.hall.service.appointments import Appointments
 from kiosk.hall.service.base import (
     DEVICE_STATES,
@@ -21,6 +23,7 @@ from kiosk.hall.service.hall import Hall
 from kiosk.hall.service.staff import Staff
 from kiosk.hall.service.tickets import Tickets
 from kiosk.hall.service.tokens import Tokens
+from kiosk.hall.service.waiting import WaitingCounts
 
 __all__ = [
     "DEVICE_STATES",
@@ -34,5 +37,10 @@ __all__ = [
 ]
 
 
-class HallService(Tickets, Appointments, Counters, Hall, Staff, Tokens, ServiceBase):
+class HallService(Tickets, Appointments, Counters, Hall, Staff, Tokens, WaitingCounts, ServiceBase):
     """The hall's service layer, assembled from its parts (each a module of this package)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Ticket and counter events carry the waiting counts after their change (see service.waiting).
+        self.writer.annotate = self.event_counts

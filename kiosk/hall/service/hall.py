@@ -8,13 +8,14 @@ import threading
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import Event, event_from_row
 from kiosk.hall.service.base import DEVICE_STATES, ServiceBase
+from kiosk.hall.service.waiting import waiting_counts
 from kiosk.hall.stats import compute_stats
 from kiosk.hall.writer import Tx
 
@@ -33,15 +34,7 @@ class Hall(ServiceBase):
         day = self.today(now)
         t = S.tickets.c
         with self.store.read.connect() as conn:
-            waiting = {c.value: 0 for c in P.Colour}
-            by_matter: dict[str, dict[str, int]] = {}
-            for matter, colour, n in conn.execute(
-                select(t.matter, t.colour, func.count())
-                .where(t.status == P.Status.WAITING, t.day == day)
-                .group_by(t.matter, t.colour)
-            ):
-                waiting[colour] += n
-                by_matter.setdefault(matter, {c.value: 0 for c in P.Colour})[colour] = n
+            counts = waiting_counts(conn, day)
             counters = [
                 self._counter_view(conn, r)
                 for r in conn.execute(select(S.counters).order_by(S.counters.c.window, S.counters.c.id)).all()
@@ -56,8 +49,7 @@ class Hall(ServiceBase):
             return {
                 "day": day,
                 "time": self.iso(now),
-                "waiting": waiting,
-                "waiting_by_matter": by_matter,
+                **counts,
                 "counters": [
                     {k: c[k] for k in ("id", "window", "name_zh", "name_en", "paused", "current")}
                     for c in counters

@@ -247,6 +247,22 @@ class Tickets(ServiceBase):
 
     def rate(self, ticket_id: str, level: int, tags: list[str]) -> dict[str, Any]:
         """Record the 好差评 of a finished ticket: once, voluntary, reasons only for the lower two levels."""
+        return self.rate_once(ticket_id, level, tags).body
+
+    def rate_once(
+        self,
+        ticket_id: str,
+        level: int,
+        tags: list[str],
+        *,
+        principal: Principal | None = None,
+        idempotency_key: str | None = None,
+    ) -> IssueResult:
+        """`rate`, safe to redeliver: the same key from the same device returns the first answer.
+
+        A device's outbox resends a rating whose answer it never saw; without the key that resend would be
+        refused as already rated, and the device could not tell its own rating from someone else's.
+        """
         if level not in RATING_LEVELS:
             raise HallError("invalid_rating", "level must be 1 (非常不满意) … 5 (非常满意)")
         unknown = [x for x in tags if x not in RATING_TAGS]
@@ -255,7 +271,15 @@ class Tickets(ServiceBase):
         if tags and level > 2:
             raise HallError("invalid_rating", "reason tags are only given with 不满意 or 非常不满意")
 
-        def cmd(tx: Tx) -> dict[str, Any]:
+        fp = _fingerprint("rate", {"ticket": ticket_id, "level": level, "tags": tags})
+        key = idempotency_key if principal is not None else None
+        token_id = principal.token_id if principal is not None else 0
+
+        def cmd(tx: Tx) -> IssueResult:
+            if key is not None:
+                replay = self._idem_lookup(tx.conn, token_id, key, fp)
+                if replay is not None:
+                    return replay
             ticket = self._ticket(tx.conn, ticket_id)
             if ticket.status != P.Status.DONE:
                 raise HallError("ticket_not_done", f"ticket {ticket.number} is {ticket.status}, not done")
@@ -287,6 +311,10 @@ class Tickets(ServiceBase):
                 ticket_id=ticket.id,
                 counter_id=ticket.counter_id,
             )
-            return {"ticket": ticket.id, "level": level, "label_zh": RATING_LEVELS[level], "tags": tags}
+            body = {"ticket": ticket.id, "level": level, "label_zh": RATING_LEVELS[level], "tags": tags}
+            result = IssueResult(201, body, False)
+            if key is not None:
+                self._idem_store(tx, token_id, key, fp, result)
+            return result
 
         return self.writer.run(cmd)

@@ -84,5 +84,9 @@ def reinstate(ticket_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-
     response_model=Rating,
     responses={409: {"model": Error}, 422: {"model": Error}},
 )
-def rate(ticket_id: str, body: RatingIn, svc: Svc, _: Rater) -> dict:  # type: ignore[type-arg]
-    return svc.rate(ticket_id, body.level, body.tags)
+def rate(ticket_id: str, body: RatingIn, svc: Svc, who: Rater, key: IdemKey = None) -> JSONResponse:
+    """Record a rating, once per ticket. With an Idempotency-Key a redelivery returns the first answer
+    (and the header Idempotent-Replayed) instead of being refused as already rated."""
+    result = svc.rate_once(ticket_id, body.level, body.tags, principal=who, idempotency_key=key)
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    return JSONResponse(result.body, status_code=result.status_code, headers=headers)
