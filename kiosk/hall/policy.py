@@ -193,6 +193,35 @@ def choose_next(
     return Decision(pick.id, "blue", 0)
 
 
+def is_begun(c: Candidate, now: float) -> bool:
+    """A checked-in appointment whose slot has begun goes ahead of its colour's order of issue."""
+    return c.appointment_start is not None and c.appointment_start <= now
+
+
+def deciding(candidates: Iterable[Candidate], now: float) -> list[Candidate]:
+    """The few candidates `choose_next` can pick from: each colour's head and the longest-waiting ones.
+
+    `choose_next(deciding(cs, now), ...)` equals `choose_next(cs, ...)` for every streak and policy (a
+    property test proves it), so a store need only fetch these by index, not every waiting ticket. A
+    colour's head is its first in calling order (begun appointments by slot, then order of issue); the
+    longest-waiting are all tickets sharing the smallest `wait_start`, as an overdue call takes the
+    longest-waiting and breaks ties by colour and calling order. Any superset chooses the same, so a store
+    may return several heads per colour (one per matter, say).
+    """
+    cands = list(candidates)
+    if not cands:
+        return []
+    heads: dict[Colour, Candidate] = {}
+    for c in cands:
+        h = heads.get(c.colour)
+        if h is None or _colour_key(c, now) < _colour_key(h, now):
+            heads[c.colour] = c
+    first = min(c.wait_start for c in cands)
+    out = {c.id: c for c in heads.values()}
+    out.update((c.id, c) for c in cands if c.wait_start == first)
+    return list(out.values())
+
+
 def call_order(candidates: Sequence[Candidate], now: float, policy: QueuePolicy) -> list[Candidate]:
     """The whole order in which colour-sorted candidates would be called at `now`, without new arrivals."""
     remaining = {c.id: c for c in candidates}

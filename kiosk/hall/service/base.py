@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, func, select, update
 
 from kiosk.config import Config
 from kiosk.hall import policy as P
@@ -21,6 +21,7 @@ from kiosk.hall import schema as S
 from kiosk.hall.catalogue import Catalogue, Matter
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import EventHub
+from kiosk.hall.service import waiting as W
 from kiosk.hall.store import Store
 from kiosk.hall.writer import Tx, Writer
 
@@ -173,29 +174,7 @@ class ServiceBase:
     def _ahead(self, conn: Connection, ticket: Any, now: float) -> tuple[int, int]:
         """(waiting ahead, estimated wait in seconds) of a waiting ticket."""
         shared, open_counters = self._sharing(conn, ticket.matter)
-        t = S.tickets.c
-        colour = P.Colour(ticket.colour)
-        if ticket.appointment_start is not None and ticket.appointment_start <= now:
-            before = and_(t.appointment_start.is_not(None), t.appointment_start <= ticket.appointment_start)
-        else:
-            before = t.position < ticket.position
-        # One grouped count: same-colour tickets ahead, and every waiting ticket of a higher colour.
-        counts = dict(
-            conn.execute(
-                select(t.colour, func.count())
-                .where(
-                    t.day == ticket.day,
-                    t.status == P.Status.WAITING,
-                    t.matter.in_(sorted(shared)),
-                    t.id != ticket.id,
-                    or_(and_(t.colour == colour, before), t.colour != colour),
-                )
-                .group_by(t.colour)
-            ).all()
-        )
-        same = counts.get(colour.value, 0)
-        higher = sum(n for c, n in counts.items() if P.Colour(c).rank < colour.rank)
-        ahead = P.ahead_from_counts(colour, same, higher, self.policy)
+        ahead = W.waiting_ahead(conn, ticket, shared, now, self.policy)
         return ahead, P.estimate_wait_s(ahead, self._mean_service_s(conn, ticket.matter), open_counters)
 
     def _window(self, conn: Connection, counter_id: str | None) -> int | None:

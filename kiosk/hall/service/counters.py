@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
+from kiosk.hall.service import waiting as W
 from kiosk.hall.service.base import ServiceBase
 from kiosk.hall.writer import Tx
 
@@ -59,22 +60,12 @@ class Counters(ServiceBase):
     def call_next(self, counter_id: str) -> dict[str, Any] | None:
         def cmd(tx: Tx) -> dict[str, Any] | None:
             counter = self._ready_counter(tx.conn, counter_id)
-            served = self._served(counter)
-            t = S.tickets.c
-            rows = tx.conn.execute(
-                select(S.tickets).where(
-                    t.status == P.Status.WAITING, t.day == self.today(tx.now), t.matter.in_(served)
-                )
-            ).all()
-            by_id = {r.id: r for r in rows}
-            cands = [
-                P.Candidate(r.id, P.Colour(r.colour), r.position, r.wait_start, r.appointment_start)
-                for r in rows
-            ]
+            rows = W.deciding_rows(tx.conn, self.today(tx.now), self._served(counter), tx.now)
+            cands = [W.candidate(r) for r in rows.values()]
             decision = P.choose_next(cands, counter.streak, tx.now, self.policy)
             if decision is None:
                 return None
-            return self._mark_called(tx, counter, by_id[decision.ticket_id], decision.streak, decision.reason)
+            return self._mark_called(tx, counter, rows[decision.ticket_id], decision.streak, decision.reason)
 
         return self.writer.run(cmd)
 
