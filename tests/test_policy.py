@@ -434,12 +434,13 @@ def test_the_deciding_few_choose_exactly_as_all_candidates(
     assert choose_next(more, streak, NOW, policy) == choose_next(cands, streak, NOW, policy)
 
 
-def test_deciding_keeps_every_ticket_tied_for_the_longest_wait() -> None:
+def test_deciding_keeps_each_colours_longest_waiting_ticket() -> None:
     policy = QueuePolicy(max_wait_s=1800)
     cands = [
         Candidate("B1", Colour.BLUE, 1.0, NOW - 2000),
         Candidate("B2", Colour.BLUE, 2.0, NOW - 1000),
         Candidate("Y5", Colour.YELLOW, 5.0, NOW - 2000),  # tied with B1 and not its colour's head
+        Candidate("Y6", Colour.YELLOW, 6.0, NOW - 2000),  # tied too, but after Y5 in calling order
         Candidate("Y1", Colour.YELLOW, 1.0, NOW - 10),
     ]
     assert {c.id for c in deciding(cands, NOW)} == {"B1", "Y5", "Y1"}

@@ -199,26 +199,26 @@ def is_begun(c: Candidate, now: float) -> bool:
 
 
 def deciding(candidates: Iterable[Candidate], now: float) -> list[Candidate]:
-    """The few candidates `choose_next` can pick from: each colour's head and the longest-waiting ones.
+    """The few candidates `choose_next` can pick from: per colour, its head and its longest-waiting ticket.
 
     `choose_next(deciding(cs, now), ...)` equals `choose_next(cs, ...)` for every streak and policy (a
     property test proves it), so a store need only fetch these by index, not every waiting ticket. A
-    colour's head is its first in calling order (begun appointments by slot, then order of issue); the
-    longest-waiting are all tickets sharing the smallest `wait_start`, as an overdue call takes the
-    longest-waiting and breaks ties by colour and calling order. Any superset chooses the same, so a store
-    may return several heads per colour (one per matter, say).
+    colour's head is its first in calling order (begun appointments by slot, then order of issue); its
+    longest-waiting is the first by `wait_start`, ties broken by calling order, as an overdue call breaks
+    them. At most six tickets, however many wait or tie; any superset chooses the same, so a store may
+    return several per colour (one per matter, say).
     """
-    cands = list(candidates)
-    if not cands:
-        return []
     heads: dict[Colour, Candidate] = {}
-    for c in cands:
+    longest: dict[Colour, Candidate] = {}
+    for c in candidates:
         h = heads.get(c.colour)
         if h is None or _colour_key(c, now) < _colour_key(h, now):
             heads[c.colour] = c
-    first = min(c.wait_start for c in cands)
+        w = longest.get(c.colour)
+        if w is None or (c.wait_start, _colour_key(c, now)) < (w.wait_start, _colour_key(w, now)):
+            longest[c.colour] = c
     out = {c.id: c for c in heads.values()}
-    out.update((c.id, c) for c in cands if c.wait_start == first)
+    out.update((c.id, c) for c in longest.values())
     return list(out.values())
 
 

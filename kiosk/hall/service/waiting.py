@@ -1,8 +1,8 @@
 """Index-backed reads of the waiting queue: the calling rule's few rows, and waiting-ahead counts.
 
 The order itself lives only in `kiosk.hall.policy`; these queries fetch a superset of `policy.deciding`
-(one head per matter and colour, each matter's longest-waiting tickets, each colour's first begun
-appointment) with one index seek apiece, so their cost does not grow with the queue. tests/test_waiting.py
+(per matter and colour: its head and its longest-waiting ticket; per colour: the same among begun
+appointments) with one index seek apiece, so their cost does not grow with the queue. tests/test_waiting.py
 proves on real databases that the policy chooses from these rows exactly as from every waiting ticket.
 """
 
@@ -18,36 +18,46 @@ from kiosk.hall import policy as P
 
 _COLS = "id, number, colour, position, wait_start, appointment_start"
 _WAITING = "day = :day AND status = 'waiting'"
+_NOT_BEGUN = "(appointment_start IS NULL OR appointment_start > :now)"
+_BEGUN = "appointment_start <= :now"
 
 
 @lru_cache(maxsize=256)
-def _deciding_sql(n_matters: int) -> TextClause:
-    """One statement of UNION ALL'd single-row index seeks, for counters serving `n_matters` matters.
+def _deciding_sql(n_queues: int, n_matters: int) -> TextClause:
+    """UNION ALL'd single-row index seeks over `n_queues` (matter, colour) pairs of `n_matters` matters.
 
-    Written as SQL text and cached by size: built with Core, its cache key (recomputed on every execute) cost
-    more than the hundred index seeks it runs.
+    Written as SQL text and cached by shape: built with Core, its cache key (recomputed on every execute)
+    cost more than the seeks it runs.
     """
     parts: list[str] = []
-    for i in range(n_matters):
-        m = f"matter = :m{i}"
-        for colour in P.Colour:
-            parts.append(
-                f"SELECT {_COLS} FROM tickets WHERE {_WAITING} AND {m} AND colour = '{colour.value}' "
-                "ORDER BY position LIMIT 1"
-            )
-        # Every ticket tied for the matter's longest wait: an overdue call breaks such ties by colour.
+    for i in range(n_queues):
+        q = f"{_WAITING} AND matter = :m{i} AND colour = :c{i}"
+        # The head in order of issue; a begun appointment, if any, is ahead of it and comes from below.
+        parts.append(f"SELECT {_COLS} FROM tickets WHERE {q} ORDER BY position LIMIT 1")
+        # The longest-waiting, ties by order of issue, as the overdue rule breaks them.
         parts.append(
-            f"SELECT {_COLS} FROM tickets WHERE {_WAITING} AND {m} AND wait_start = "
-            f"(SELECT min(wait_start) FROM tickets WHERE {_WAITING} AND {m})"
+            f"SELECT {_COLS} FROM tickets WHERE {q} AND {_NOT_BEGUN} ORDER BY wait_start, position LIMIT 1"
         )
-    served = ", ".join(f":m{i}" for i in range(n_matters))
+    served = ", ".join(f":s{i}" for i in range(n_matters))
     for colour in P.Colour:
+        # Begun appointments: few (booked slots), so ordering them costs nothing like the queue.
+        begun = f"{_WAITING} AND colour = '{colour.value}' AND {_BEGUN} AND matter IN ({served})"
         parts.append(
-            f"SELECT {_COLS} FROM tickets WHERE {_WAITING} AND colour = '{colour.value}' "
-            f"AND appointment_start <= :now AND matter IN ({served}) "
-            "ORDER BY appointment_start, position LIMIT 1"
+            f"SELECT {_COLS} FROM tickets WHERE {begun} ORDER BY appointment_start, position LIMIT 1"
+        )
+        parts.append(
+            f"SELECT {_COLS} FROM tickets WHERE {begun} "
+            "ORDER BY wait_start, appointment_start, position LIMIT 1"
         )
     return text(" UNION ALL ".join(f"SELECT * FROM ({p}) AS q{i}" for i, p in enumerate(parts)))
+
+
+_NONEMPTY = "SELECT matter, colour FROM waiting_counts WHERE day = :day AND n > 0 AND matter IN ({})"
+
+
+@lru_cache(maxsize=256)
+def _nonempty_sql(n_matters: int) -> TextClause:
+    return text(_NONEMPTY.format(", ".join(f":s{i}" for i in range(n_matters))))
 
 
 def candidate(row: Any) -> P.Candidate:
@@ -60,8 +70,15 @@ def deciding_rows(conn: Connection, day: str, served: Iterable[str], now: float)
     if not matters:
         return {}
     params: dict[str, Any] = {"day": day, "now": now}
-    params.update((f"m{i}", m) for i, m in enumerate(matters))
-    return {r.id: r for r in conn.execute(_deciding_sql(len(matters)), params)}
+    params.update((f"s{i}", m) for i, m in enumerate(matters))
+    # Only the queues that hold someone: a counter may serve dozens of matters, few with a queue.
+    queues = conn.execute(_nonempty_sql(len(matters)), params).all()
+    if not queues:
+        return {}
+    for i, (matter, colour) in enumerate(queues):
+        params[f"m{i}"] = matter
+        params[f"c{i}"] = colour
+    return {r.id: r for r in conn.execute(_deciding_sql(len(queues), len(matters)), params)}
 
 
 @lru_cache(maxsize=256)

@@ -91,8 +91,8 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_tickets_day_status_matter_wait_start"),
-            ["day", "status", "matter", "wait_start"],
+            batch_op.f("ix_tickets_day_status_matter_colour_wait_start_position"),
+            ["day", "status", "matter", "colour", "wait_start", "position"],
             unique=False,
         )
         batch_op.create_index(
@@ -126,7 +126,7 @@ def downgrade() -> None:
     op.drop_table("waiting_counts")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tickets_day_status_colour_appointment_start"))
-        batch_op.drop_index(batch_op.f("ix_tickets_day_status_matter_wait_start"))
+        batch_op.drop_index(batch_op.f("ix_tickets_day_status_matter_colour_wait_start_position"))
         batch_op.drop_index(batch_op.f("ix_tickets_day_status_matter_colour_position"))
         batch_op.create_index(
             batch_op.f("ix_tickets_day_status_matter_colour"),
