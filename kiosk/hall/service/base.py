@@ -27,6 +27,9 @@ from kiosk.hall.writer import Tx, Writer
 
 log = logging.getLogger(__name__)
 
+# Built once: a statement constructed per call costs more Python than the database spends on it.
+_COUNTERS_KEY = select(func.count(), func.max(S.counters.c.updated_at), func.sum(S.counters.c.updated_at))
+
 
 ROLES = ("kiosk", "display", "counter", "technician", "admin")
 RATING_LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -73,6 +76,7 @@ class ServiceBase:
         self.hub = EventHub(int(last))
         self._counter_cache: tuple[tuple[Any, ...], list[tuple[frozenset[str], bool]]] | None = None
         self._service_means: dict[str, tuple[float, float]] = {}
+        self._day: tuple[float, float, str] = (0.0, 0.0, "")
         self.writer = Writer(store.write, self.hub.publish, clock)
         self._tokens: dict[str, tuple[float, Principal | None]] = {}
         self._tokens_lock = threading.Lock()
@@ -88,7 +92,15 @@ class ServiceBase:
     # --- small helpers ----------------------------------------------------------------------------
 
     def today(self, now: float | None = None) -> str:
-        return P.business_day(self.clock() if now is None else now, self.tz, self.policy).isoformat()
+        now = self.clock() if now is None else now
+        start, end, day = self._day
+        if start <= now < end:
+            return day
+        # Finding a day's bounds walks time zone rules: once a day, not on every request.
+        d = P.business_day(now, self.tz, self.policy)
+        start, end = P.day_bounds(d, self.tz, self.policy)
+        self._day = (start, end, d.isoformat())
+        return self._day[2]
 
     def iso(self, ts: float | None) -> str | None:
         return None if ts is None else datetime.fromtimestamp(ts, self.tz).isoformat(timespec="seconds")
@@ -141,8 +153,7 @@ class ServiceBase:
         The cache key is read through `conn`, so a transaction always sees its own view of the counters and a
         rolled-back change can never stick in the cache.
         """
-        c = S.counters.c
-        key = tuple(conn.execute(select(func.count(), func.max(c.updated_at), func.sum(c.updated_at))).one())
+        key = tuple(conn.execute(_COUNTERS_KEY).one())
         cached = self._counter_cache
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -17,28 +17,44 @@ from sqlalchemy import Connection, TextClause, text
 from kiosk.hall import policy as P
 
 _COLS = "id, number, colour, position, wait_start, appointment_start"
+
+
+def _quote(value: str) -> str:
+    """An SQL string literal (the same on SQLite and PostgreSQL).
+
+    Matter ids go into the cached statement text as literals: bound one by one, two dozen of them cost more
+    Python per request than the index seeks they select. They are catalogue ids ([a-z0-9_]+); quoting keeps
+    anything else harmless all the same.
+    """
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in(matters: tuple[str, ...]) -> str:
+    return ", ".join(_quote(m) for m in matters)
+
+
 _WAITING = "day = :day AND status = 'waiting'"
 _NOT_BEGUN = "(appointment_start IS NULL OR appointment_start > :now)"
 _BEGUN = "appointment_start <= :now"
 
 
-@lru_cache(maxsize=256)
-def _deciding_sql(n_queues: int, n_matters: int) -> TextClause:
-    """UNION ALL'd single-row index seeks over `n_queues` (matter, colour) pairs of `n_matters` matters.
+@lru_cache(maxsize=512)
+def _deciding_sql(queues: tuple[tuple[str, str], ...], matters: tuple[str, ...]) -> TextClause:
+    """UNION ALL'd single-row index seeks over the (matter, colour) `queues` of the served `matters`.
 
-    Written as SQL text and cached by shape: built with Core, its cache key (recomputed on every execute)
-    cost more than the seeks it runs.
+    Written as SQL text and cached: built with Core, its cache key (recomputed on every execute) cost more
+    than the seeks it runs.
     """
     parts: list[str] = []
-    for i in range(n_queues):
-        q = f"{_WAITING} AND matter = :m{i} AND colour = :c{i}"
+    for matter, colour_value in queues:
+        q = f"{_WAITING} AND matter = {_quote(matter)} AND colour = {_quote(colour_value)}"
         # The head in order of issue; a begun appointment, if any, is ahead of it and comes from below.
         parts.append(f"SELECT {_COLS} FROM tickets WHERE {q} ORDER BY position LIMIT 1")
         # The longest-waiting, ties by order of issue, as the overdue rule breaks them.
         parts.append(
             f"SELECT {_COLS} FROM tickets WHERE {q} AND {_NOT_BEGUN} ORDER BY wait_start, position LIMIT 1"
         )
-    served = ", ".join(f":s{i}" for i in range(n_matters))
+    served = _in(matters)
     for colour in P.Colour:
         # Begun appointments: few (booked slots), so ordering them costs nothing like the queue.
         begun = f"{_WAITING} AND colour = '{colour.value}' AND {_BEGUN} AND matter IN ({served})"
@@ -52,12 +68,11 @@ def _deciding_sql(n_queues: int, n_matters: int) -> TextClause:
     return text(" UNION ALL ".join(f"SELECT * FROM ({p}) AS q{i}" for i, p in enumerate(parts)))
 
 
-_NONEMPTY = "SELECT matter, colour FROM waiting_counts WHERE day = :day AND n > 0 AND matter IN ({})"
-
-
 @lru_cache(maxsize=256)
-def _nonempty_sql(n_matters: int) -> TextClause:
-    return text(_NONEMPTY.format(", ".join(f":s{i}" for i in range(n_matters))))
+def _nonempty_sql(matters: tuple[str, ...]) -> TextClause:
+    return text(
+        f"SELECT matter, colour FROM waiting_counts WHERE day = :day AND n > 0 AND matter IN ({_in(matters)})"
+    )
 
 
 def candidate(row: Any) -> P.Candidate:
@@ -66,39 +81,34 @@ def candidate(row: Any) -> P.Candidate:
 
 def deciding_rows(conn: Connection, day: str, served: Iterable[str], now: float) -> dict[str, Any]:
     """Rows (id, number, colour, position, wait_start, appointment_start) the calling rule decides among."""
-    matters = sorted(served)
+    matters = tuple(sorted(served))
     if not matters:
         return {}
-    params: dict[str, Any] = {"day": day, "now": now}
-    params.update((f"s{i}", m) for i, m in enumerate(matters))
+    params = {"day": day, "now": now}
     # Only the queues that hold someone: a counter may serve dozens of matters, few with a queue.
-    queues = conn.execute(_nonempty_sql(len(matters)), params).all()
+    queues = tuple(sorted((r.matter, r.colour) for r in conn.execute(_nonempty_sql(matters), params)))
     if not queues:
         return {}
-    for i, (matter, colour) in enumerate(queues):
-        params[f"m{i}"] = matter
-        params[f"c{i}"] = colour
-    return {r.id: r for r in conn.execute(_deciding_sql(len(queues), len(matters)), params)}
+    return {r.id: r for r in conn.execute(_deciding_sql(queues, matters), params)}
 
 
 @lru_cache(maxsize=256)
-def _counts_sql(n_matters: int) -> TextClause:
-    served = ", ".join(f":m{i}" for i in range(n_matters))
-    return text(
+def _counts_sql(matters: tuple[str, ...], behind: bool) -> TextClause:
+    """Waiting counts per colour of the shared matters and, if `behind`, the target's followers: one trip."""
+    served = _in(matters)
+    sql = (
         f"SELECT colour, sum(n) AS n FROM waiting_counts WHERE day = :day AND matter IN ({served}) "
         "GROUP BY colour"
     )
-
-
-@lru_cache(maxsize=256)
-def _behind_sql(n_matters: int) -> TextClause:
-    # Tickets at or after the target in its colour's order of issue that are not begun appointments. A new
-    # ticket is last in its colour, so this range is empty and the seek costs the same at any queue length.
-    served = ", ".join(f":m{i}" for i in range(n_matters))
-    return text(
-        f"SELECT count(*) FROM tickets WHERE {_WAITING} AND matter IN ({served}) AND colour = :colour "
-        "AND position >= :position AND id <> :id AND (appointment_start IS NULL OR appointment_start > :now)"
-    )
+    if behind:
+        # Tickets at or after the target in its colour's order of issue that are not begun appointments. A
+        # new ticket is last in its colour, so this range is empty: the same cost at any queue length.
+        sql += (
+            f" UNION ALL SELECT 'behind' AS colour, count(*) AS n FROM tickets WHERE {_WAITING} "
+            f"AND matter IN ({served}) AND colour = :colour AND position >= :position AND id <> :id "
+            f"AND {_NOT_BEGUN}"
+        )
+    return text(sql)
 
 
 # Begun appointments ahead of a begun appointment: at most the hall's checked-in appointments, never the
@@ -113,13 +123,14 @@ def waiting_ahead(
     conn: Connection, ticket: Any, shared: Iterable[str], now: float, policy: P.QueuePolicy
 ) -> int:
     """`policy.waiting_ahead` of a waiting ticket among the tickets of `shared` matters, from counters."""
-    matters = sorted(shared)
-    params: dict[str, Any] = {"day": ticket.day, "now": now}
-    params.update((f"m{i}", m) for i, m in enumerate(matters))
-    counts = {r.colour: int(r.n) for r in conn.execute(_counts_sql(len(matters)), params)}
+    matters = tuple(sorted(shared))
     colour = P.Colour(ticket.colour)
-    target = candidate(ticket)
-    if P.is_begun(target, now):
+    begun = P.is_begun(candidate(ticket), now)
+    params: dict[str, Any] = {"day": ticket.day, "now": now}
+    if not begun:
+        params.update(colour=colour.value, position=ticket.position, id=ticket.id)
+    counts = {r.colour: int(r.n) for r in conn.execute(_counts_sql(matters, not begun), params)}
+    if begun:
         rows = conn.execute(
             _BEGUN_AHEAD,
             {
@@ -133,8 +144,7 @@ def waiting_ahead(
         wanted = set(matters)
         same = sum(1 for r in rows if r.matter in wanted)
     else:
-        params.update(colour=colour.value, position=ticket.position, id=ticket.id)
-        behind = int(conn.execute(_behind_sql(len(matters)), params).scalar_one())
-        same = counts.get(colour.value, 0) - 1 - behind  # the ticket counts itself: it is waiting
-    higher = sum(n for c, n in counts.items() if P.Colour(c).rank < colour.rank)
+        # The ticket counts itself: it is waiting.
+        same = counts.get(colour.value, 0) - 1 - counts.get("behind", 0)
+    higher = sum(n for c, n in counts.items() if c != "behind" and P.Colour(c).rank < colour.rank)
     return P.ahead_from_counts(colour, same, higher, policy)
