@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from kiosk.config import Config
 from kiosk.hall import policy as P
@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 
 # Built once: a statement constructed per call costs more Python than the database spends on it.
 _COUNTERS_KEY = select(func.count(), func.max(S.counters.c.updated_at), func.sum(S.counters.c.updated_at))
+_SELECT_COUNTER = select(S.counters).where(S.counters.c.id == bindparam("k_counter"))
+_SELECT_WINDOW = select(S.counters.c.window).where(S.counters.c.id == bindparam("k_counter"))
+_SELECT_TICKET = select(S.tickets).where(S.tickets.c.id == bindparam("k_ticket"))
+_SELECT_ACTIVE = select(S.tickets).where(
+    S.tickets.c.counter_id == bindparam("k_counter"),
+    S.tickets.c.status.in_([P.Status.CALLED.value, P.Status.SERVING.value]),
+)
 
 
 ROLES = ("kiosk", "display", "counter", "technician", "admin")
@@ -120,13 +127,13 @@ class ServiceBase:
         return served
 
     def _counter(self, conn: Connection, counter_id: str) -> Row[Any]:
-        row = conn.execute(select(S.counters).where(S.counters.c.id == counter_id)).first()
+        row = conn.execute(_SELECT_COUNTER, {"k_counter": counter_id}).first()
         if row is None:
             raise HallError("unknown_counter", f"there is no counter {counter_id!r}", {"counter": counter_id})
         return row
 
     def _ticket(self, conn: Connection, ticket_id: str) -> Row[Any]:
-        row = conn.execute(select(S.tickets).where(S.tickets.c.id == ticket_id)).first()
+        row = conn.execute(_SELECT_TICKET, {"k_ticket": ticket_id}).first()
         if row is None:
             raise HallError("unknown_ticket", "there is no such ticket", {"ticket": ticket_id})
         return row
@@ -191,7 +198,7 @@ class ServiceBase:
     def _window(self, conn: Connection, counter_id: str | None) -> int | None:
         if counter_id is None:
             return None
-        row = conn.execute(select(S.counters.c.window).where(S.counters.c.id == counter_id)).first()
+        row = conn.execute(_SELECT_WINDOW, {"k_counter": counter_id}).first()
         return row.window if row else None
 
     def _ticket_brief(self, row: Row[Any], window: int | None) -> dict[str, Any]:
@@ -229,12 +236,7 @@ class ServiceBase:
         return view
 
     def _active_at(self, conn: Connection, counter_id: str) -> Row[Any] | None:
-        t = S.tickets.c
-        return conn.execute(
-            select(S.tickets).where(
-                t.counter_id == counter_id, t.status.in_([P.Status.CALLED, P.Status.SERVING])
-            )
-        ).first()
+        return conn.execute(_SELECT_ACTIVE, {"k_counter": counter_id}).first()
 
     def _transition(self, ticket: Row[Any], action: str) -> P.Status:
         try:
