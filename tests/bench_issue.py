@@ -617,6 +617,17 @@ def level_table(backend: str, raw: Row, levels: list[Level]) -> list[str]:
             f"flat in the queue length (p50 with {longest.waiting:,} waiting <= {FLAT_LIMIT}x the empty "
             f"queue's): {verdict} (issue {ri:.2f}x, call-next {rc:.2f}x)"
         )
+        cpu = [
+            (a.cpu_s / a.n) / (b.cpu_s / b.n)
+            for a, b in ((longest.issue1, empty.issue1), (longest.cycles, empty.cycles))
+            if a.cpu_s and b.cpu_s
+        ]
+        if len(cpu) == 2:
+            # CPU time is less at the mercy of other processes on the machine than latency is.
+            out.append(
+                f"server CPU with {longest.waiting:,} waiting: issue {cpu[0]:.2f}x, call-next cycle "
+                f"{cpu[1]:.2f}x the empty queue's"
+            )
     best = max((lv.issue_n for lv in levels), key=lambda r: r.rate)
     if best.cpu_s:
         cpu = best.cpu_s / best.n * 1000
