@@ -30,6 +30,7 @@ from kiosk.hall.policy import (
     choose_colour,
     choose_next,
     day_bounds,
+    deciding,
     estimate_wait_s,
     format_number,
     front_position,
@@ -411,6 +412,40 @@ def test_appointment_whose_slot_has_not_begun_waits_its_turn() -> None:
     ]
     assert [c.id for c in call_order(cands, NOW, policy)] == ["B3", "B1", "B2"]
     assert [c.id for c in call_order(cands, NOW + 60, policy)] == ["B3", "B2", "B1"]
+
+
+@FAST
+@given(
+    policy=policies,
+    cands=candidate_lists(max_size=14),
+    streak=st.integers(0, 6),
+    data=st.data(),
+)
+def test_the_deciding_few_choose_exactly_as_all_candidates(
+    policy: QueuePolicy, cands: list[Candidate], streak: int, data: st.DataObject
+) -> None:
+    """What lets a store fetch a handful of rows by index instead of every waiting ticket."""
+    few = deciding(cands, NOW)
+    assert {c.id for c in few} <= {c.id for c in cands}
+    assert choose_next(few, streak, NOW, policy) == choose_next(cands, streak, NOW, policy)
+    # A store may fetch more than the few (a head per matter, say): any superset decides alike.
+    extra = data.draw(st.lists(st.sampled_from(cands), unique_by=lambda c: c.id)) if cands else []
+    more = data.draw(st.permutations(list({c.id: c for c in [*few, *extra]}.values())))
+    assert choose_next(more, streak, NOW, policy) == choose_next(cands, streak, NOW, policy)
+
+
+def test_deciding_keeps_each_colours_longest_waiting_ticket() -> None:
+    policy = QueuePolicy(max_wait_s=1800)
+    cands = [
+        Candidate("B1", Colour.BLUE, 1.0, NOW - 2000),
+        Candidate("B2", Colour.BLUE, 2.0, NOW - 1000),
+        Candidate("Y5", Colour.YELLOW, 5.0, NOW - 2000),  # tied with B1 and not its colour's head
+        Candidate("Y6", Colour.YELLOW, 6.0, NOW - 2000),  # tied too, but after Y5 in calling order
+        Candidate("Y1", Colour.YELLOW, 1.0, NOW - 10),
+    ]
+    assert {c.id for c in deciding(cands, NOW)} == {"B1", "Y5", "Y1"}
+    d = choose_next(deciding(cands, NOW), 0, NOW, policy)
+    assert d is not None and (d.ticket_id, d.reason) == ("Y5", "overdue")
 
 
 # --- 5. numbering and business days -----------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from kiosk.config import load_config
 from kiosk.hall import schema
@@ -76,6 +77,28 @@ def test_a_failing_command_leaves_nothing_and_spares_its_batch(store: Store) -> 
             assert conn.execute(select(func.count()).select_from(schema.events)).scalar() == 2
         assert [e["type"] for e in svc.events_since(0)] == ["test.good", "test.good"]
     finally:
+        svc.close()
+
+
+def test_a_batch_that_fails_nowhere_takes_no_savepoints(store: Store) -> None:
+    """A savepoint per command costs two statements (round trips on PostgreSQL); only failures need them."""
+    svc = HallService(load_config(), load_catalogue(DEFAULT_CATALOGUE_PATH), store)
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        statements.append(sql.split()[0].upper())
+
+    try:
+        gate_open = threading.Event()
+        f0 = svc.writer.submit(lambda tx: gate_open.wait(5))
+        goods = [svc.writer.submit(lambda tx: tx.emit("test.good", {})["seq"]) for _ in range(5)]
+        event.listen(store.write, "before_cursor_execute", record)
+        gate_open.set()
+        f0.result(5)
+        assert len({f.result(5) for f in goods}) == 5
+        assert "SAVEPOINT" not in statements
+    finally:
+        event.remove(store.write, "before_cursor_execute", record)
         svc.close()
 
 

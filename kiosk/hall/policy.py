@@ -193,6 +193,35 @@ def choose_next(
     return Decision(pick.id, "blue", 0)
 
 
+def is_begun(c: Candidate, now: float) -> bool:
+    """A checked-in appointment whose slot has begun goes ahead of its colour's order of issue."""
+    return c.appointment_start is not None and c.appointment_start <= now
+
+
+def deciding(candidates: Iterable[Candidate], now: float) -> list[Candidate]:
+    """The few candidates `choose_next` can pick from: per colour, its head and its longest-waiting ticket.
+
+    `choose_next(deciding(cs, now), ...)` equals `choose_next(cs, ...)` for every streak and policy (a
+    property test proves it), so a store need only fetch these by index, not every waiting ticket. A
+    colour's head is its first in calling order (begun appointments by slot, then order of issue); its
+    longest-waiting is the first by `wait_start`, ties broken by calling order, as an overdue call breaks
+    them. At most six tickets, however many wait or tie; any superset chooses the same, so a store may
+    return several per colour (one per matter, say).
+    """
+    heads: dict[Colour, Candidate] = {}
+    longest: dict[Colour, Candidate] = {}
+    for c in candidates:
+        h = heads.get(c.colour)
+        if h is None or _colour_key(c, now) < _colour_key(h, now):
+            heads[c.colour] = c
+        w = longest.get(c.colour)
+        if w is None or (c.wait_start, _colour_key(c, now)) < (w.wait_start, _colour_key(w, now)):
+            longest[c.colour] = c
+    out = {c.id: c for c in heads.values()}
+    out.update((c.id, c) for c in longest.values())
+    return list(out.values())
+
+
 def call_order(candidates: Sequence[Candidate], now: float, policy: QueuePolicy) -> list[Candidate]:
     """The whole order in which colour-sorted candidates would be called at `now`, without new arrivals."""
     remaining = {c.id: c for c in candidates}

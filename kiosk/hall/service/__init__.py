@@ -19,11 +19,11 @@ from kiosk.hall.service.base import (
     hash_token,
 )
 from kiosk.hall.service.counters import Counters
+from kiosk.hall.service.counts import WaitingCounts
 from kiosk.hall.service.hall import Hall
 from kiosk.hall.service.staff import Staff
 from kiosk.hall.service.tickets import Tickets
 from kiosk.hall.service.tokens import Tokens
-from kiosk.hall.service.waiting import WaitingCounts
 
 __all__ = [
     "DEVICE_STATES",
@@ -42,5 +42,5 @@ class HallService(Tickets, Appointments, Counters, Hall, Staff, Tokens, WaitingC
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Ticket and counter events carry the waiting counts after their change (see service.waiting).
+        # Ticket and counter events carry the waiting counts after their change (see service.counts).
         self.writer.annotate = self.event_counts

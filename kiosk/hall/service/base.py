@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from kiosk.config import Config
 from kiosk.hall import policy as P
@@ -21,10 +21,21 @@ from kiosk.hall import schema as S
 from kiosk.hall.catalogue import Catalogue, Matter
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import EventHub
+from kiosk.hall.service import waiting as W
 from kiosk.hall.store import Store
 from kiosk.hall.writer import Tx, Writer
 
 log = logging.getLogger(__name__)
+
+# Built once: a statement constructed per call costs more Python than the database spends on it.
+_COUNTERS_KEY = select(func.count(), func.max(S.counters.c.updated_at), func.sum(S.counters.c.updated_at))
+_SELECT_COUNTER = select(S.counters).where(S.counters.c.id == bindparam("k_counter"))
+_SELECT_WINDOW = select(S.counters.c.window).where(S.counters.c.id == bindparam("k_counter"))
+_SELECT_TICKET = select(S.tickets).where(S.tickets.c.id == bindparam("k_ticket"))
+_SELECT_ACTIVE = select(S.tickets).where(
+    S.tickets.c.counter_id == bindparam("k_counter"),
+    S.tickets.c.status.in_([P.Status.CALLED.value, P.Status.SERVING.value]),
+)
 
 
 ROLES = ("kiosk", "display", "counter", "technician", "admin")
@@ -72,6 +83,7 @@ class ServiceBase:
         self.hub = EventHub(int(last))
         self._counter_cache: tuple[tuple[Any, ...], list[tuple[frozenset[str], bool]]] | None = None
         self._service_means: dict[str, tuple[float, float]] = {}
+        self._day: tuple[float, float, str] = (0.0, 0.0, "")
         self.writer = Writer(store.write, self.hub.publish, clock)
         self._tokens: dict[str, tuple[float, Principal | None]] = {}
         self._tokens_lock = threading.Lock()
@@ -87,7 +99,15 @@ class ServiceBase:
     # --- small helpers ----------------------------------------------------------------------------
 
     def today(self, now: float | None = None) -> str:
-        return P.business_day(self.clock() if now is None else now, self.tz, self.policy).isoformat()
+        now = self.clock() if now is None else now
+        start, end, day = self._day
+        if start <= now < end:
+            return day
+        # Finding a day's bounds walks time zone rules: once a day, not on every request.
+        d = P.business_day(now, self.tz, self.policy)
+        start, end = P.day_bounds(d, self.tz, self.policy)
+        self._day = (start, end, d.isoformat())
+        return self._day[2]
 
     def iso(self, ts: float | None) -> str | None:
         return None if ts is None else datetime.fromtimestamp(ts, self.tz).isoformat(timespec="seconds")
@@ -107,13 +127,13 @@ class ServiceBase:
         return served
 
     def _counter(self, conn: Connection, counter_id: str) -> Row[Any]:
-        row = conn.execute(select(S.counters).where(S.counters.c.id == counter_id)).first()
+        row = conn.execute(_SELECT_COUNTER, {"k_counter": counter_id}).first()
         if row is None:
             raise HallError("unknown_counter", f"there is no counter {counter_id!r}", {"counter": counter_id})
         return row
 
     def _ticket(self, conn: Connection, ticket_id: str) -> Row[Any]:
-        row = conn.execute(select(S.tickets).where(S.tickets.c.id == ticket_id)).first()
+        row = conn.execute(_SELECT_TICKET, {"k_ticket": ticket_id}).first()
         if row is None:
             raise HallError("unknown_ticket", "there is no such ticket", {"ticket": ticket_id})
         return row
@@ -140,8 +160,7 @@ class ServiceBase:
         The cache key is read through `conn`, so a transaction always sees its own view of the counters and a
         rolled-back change can never stick in the cache.
         """
-        c = S.counters.c
-        key = tuple(conn.execute(select(func.count(), func.max(c.updated_at), func.sum(c.updated_at))).one())
+        key = tuple(conn.execute(_COUNTERS_KEY).one())
         cached = self._counter_cache
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -173,35 +192,13 @@ class ServiceBase:
     def _ahead(self, conn: Connection, ticket: Any, now: float) -> tuple[int, int]:
         """(waiting ahead, estimated wait in seconds) of a waiting ticket."""
         shared, open_counters = self._sharing(conn, ticket.matter)
-        t = S.tickets.c
-        colour = P.Colour(ticket.colour)
-        if ticket.appointment_start is not None and ticket.appointment_start <= now:
-            before = and_(t.appointment_start.is_not(None), t.appointment_start <= ticket.appointment_start)
-        else:
-            before = t.position < ticket.position
-        # One grouped count: same-colour tickets ahead, and every waiting ticket of a higher colour.
-        counts = dict(
-            conn.execute(
-                select(t.colour, func.count())
-                .where(
-                    t.day == ticket.day,
-                    t.status == P.Status.WAITING,
-                    t.matter.in_(sorted(shared)),
-                    t.id != ticket.id,
-                    or_(and_(t.colour == colour, before), t.colour != colour),
-                )
-                .group_by(t.colour)
-            ).all()
-        )
-        same = counts.get(colour.value, 0)
-        higher = sum(n for c, n in counts.items() if P.Colour(c).rank < colour.rank)
-        ahead = P.ahead_from_counts(colour, same, higher, self.policy)
+        ahead = W.waiting_ahead(conn, ticket, shared, now, self.policy)
         return ahead, P.estimate_wait_s(ahead, self._mean_service_s(conn, ticket.matter), open_counters)
 
     def _window(self, conn: Connection, counter_id: str | None) -> int | None:
         if counter_id is None:
             return None
-        row = conn.execute(select(S.counters.c.window).where(S.counters.c.id == counter_id)).first()
+        row = conn.execute(_SELECT_WINDOW, {"k_counter": counter_id}).first()
         return row.window if row else None
 
     def _ticket_brief(self, row: Row[Any], window: int | None) -> dict[str, Any]:
@@ -239,12 +236,7 @@ class ServiceBase:
         return view
 
     def _active_at(self, conn: Connection, counter_id: str) -> Row[Any] | None:
-        t = S.tickets.c
-        return conn.execute(
-            select(S.tickets).where(
-                t.counter_id == counter_id, t.status.in_([P.Status.CALLED, P.Status.SERVING])
-            )
-        ).first()
+        return conn.execute(_SELECT_ACTIVE, {"k_counter": counter_id}).first()
 
     def _transition(self, ticket: Row[Any], action: str) -> P.Status:
         try:

@@ -15,7 +15,7 @@ from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import Event, event_from_row
 from kiosk.hall.service.base import DEVICE_STATES, ServiceBase
-from kiosk.hall.service.waiting import waiting_counts
+from kiosk.hall.service.counts import waiting_counts
 from kiosk.hall.stats import compute_stats
 from kiosk.hall.writer import Tx
 
