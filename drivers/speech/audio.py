@@ -7,6 +7,7 @@ start of playback is the start of the announcement.
 
 from __future__ import annotations
 
+import os
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,12 +44,24 @@ def read_wav(path: str | Path) -> Samples:
 
 
 def write_wav(path: str | Path, samples: Samples) -> Path:
+    """Write `samples` to `path` whole or not at all.
+
+    The announcement files are watched by whoever keeps them (a technician's player, a test): written in
+    place, a reader could open one half-written. A sibling temporary file renamed over the target is never
+    seen incomplete.
+    """
     path = Path(path)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(samples.astype("<i2").tobytes())
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with wave.open(str(part), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            w.writeframes(samples.astype("<i2").tobytes())
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return path
 
 
