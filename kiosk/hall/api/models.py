@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from kiosk.hall.display_text import check_display_text
 
 GreenReason = Literal["age", "disability", "illness", "pregnancy", "military"]
 ColourName = Literal["green", "yellow", "blue"]
 Ident = Field(min_length=1, max_length=64)
+# A name shown on boards, terminals or LED displays (see kiosk.hall.display_text).
+DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_display_text)]
 
 
 class Strict(BaseModel):
@@ -64,8 +68,8 @@ class StaffTicket(Ticket):
 
 class CounterIn(Strict):
     window: int = Field(ge=1, le=9999, description="window number shown on boards and spoken in calls")
-    name_zh: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(min_length=1, max_length=100)
+    name_zh: DisplayName
+    name_en: DisplayName
     matters: list[str] = Field(default_factory=list, description="matter ids this counter serves")
     groups: list[str] = Field(default_factory=list, description="counter groups whose matters it serves")
 
@@ -104,8 +108,8 @@ class Rating(BaseModel):
 
 class AppointmentIn(Strict):
     matter: str = Field(min_length=1, max_length=64)
-    slot_start: datetime = Field(description="ISO 8601 with a UTC offset")
-    slot_end: datetime
+    slot_start: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
+    slot_end: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     reference: str | None = Field(default=None, max_length=64, description="the booking system's own code")
 
 
@@ -174,7 +178,7 @@ class Session(BaseModel):
 
 class StaffIn(Strict):
     username: str = Field(min_length=2, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
+    name: DisplayName
     password: str = Field(min_length=8, max_length=200)
 
 

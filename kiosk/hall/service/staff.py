@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from kiosk.hall import schema as S
+from kiosk.hall.display_text import check_display_text
 from kiosk.hall.errors import HallError
 from kiosk.hall.service.base import Principal, ServiceBase, hash_token
 from kiosk.hall.writer import Tx
@@ -63,6 +64,10 @@ class Staff(ServiceBase):
             raise HallError("invalid_request", "a username is 2–64 of a-z, 0-9, '.', '_' or '-'")
         if not name.strip():
             raise HallError("invalid_request", "give the staff member's name as shown at the counter")
+        try:
+            check_display_text(name)
+        except ValueError as exc:  # the name is shown at the counter and in the audit trail
+            raise HallError("invalid_request", f"name: {exc}") from exc
         if len(password) < 8:
             raise HallError("invalid_request", "a password needs at least 8 characters")
         hashed = hash_password(password)
@@ -170,4 +175,21 @@ class Staff(ServiceBase):
         }
 
     def logout(self, principal: Principal) -> None:
-        self.revoke_token(principal.token_id)  # type: ignore[attr-defined]
+        """End a staff session. Device and admin tokens are revoked with the CLI only: a logout call made
+        with them (a misconfigured kiosk, a stolen display token) must not take a device off the air."""
+
+        def cmd(tx: Tx) -> None:
+            t = S.tokens.c
+            row = tx.conn.execute(select(t.staff_id).where(t.id == principal.token_id)).first()
+            if row is None or row.staff_id is None:
+                raise HallError(
+                    "forbidden", "only a staff session can log out; revoke device tokens with the CLI"
+                )
+            tx.conn.execute(
+                update(S.tokens)
+                .where(t.id == principal.token_id, t.revoked_at.is_(None))
+                .values(revoked_at=tx.now)
+            )
+
+        self.writer.run(cmd)
+        self.forget_cached_tokens()  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.hall.api.deps import Admin, AnyRole, Svc
+from kiosk.hall.api.deps import Admin, Staff, Svc
 from kiosk.hall.api.models import Error, LoginIn, Session, StaffIn, StaffOut
 
 router = APIRouter(tags=["staff"])
@@ -21,7 +21,8 @@ async def login(body: LoginIn, svc: Svc) -> dict[str, Any]:
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(svc: Svc, who: AnyRole) -> Response:
+def logout(svc: Svc, who: Staff) -> Response:
+    """End this staff session; device and admin tokens are refused (403): the CLI revokes those."""
     svc.logout(who)
     return Response(status_code=204)
 

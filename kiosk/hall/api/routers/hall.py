@@ -18,36 +18,13 @@ router = APIRouter(tags=["hall"])
 
 @router.get("/health", response_model=Health)
 def health(svc: Svc) -> dict[str, Any]:
-    return {
-        "status": "ok",
-        "api": "v1",
-        "hall": svc.config.hall.name,
-        "database": svc.store.dialect,
-        "last_seq": svc.hub.last_seq,
-    }
+    return svc.health()
 
 
 @router.get("/catalogue")
 def catalogue(svc: Svc) -> dict[str, Any]:
     """Public: categories and matters (colour, materials to bring, ID needed) and what kiosks must know."""
-    out = svc.catalogue.to_dict()
-    counters = svc.list_counters()
-    for cat in out["categories"]:
-        for m in cat["matters"]:
-            # The colour a resident without a green reason gets; green follows the person, not the matter.
-            m["colour"] = "yellow" if m["enterprise"] else "blue"
-            m["counters"] = [c["id"] for c in counters if m["id"] in c["serves"]]
-    out["hall"] = {"name": svc.config.hall.name, "name_en": svc.config.hall.name_en}
-    out["green_age"] = svc.policy.green_age
-    p = svc.policy
-    out["policy"] = {
-        "max_recalls": p.max_recalls,
-        "green_age": p.green_age,
-        "priority_burst": p.priority_burst,
-        "max_wait_s": p.max_wait_s,
-        "requeue_offset": p.requeue_offset,
-    }
-    return out
+    return svc.catalogue_view()
 
 
 @router.get("/queue")
