@@ -53,7 +53,9 @@ def create_app(svc: HallService) -> FastAPI:
 
     @app.exception_handler(HallError)
     async def hall_error(_: Request, exc: HallError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        retry = exc.details.get("retry_after_s")
+        headers = {"Retry-After": str(retry)} if exc.status == 429 and retry else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,9 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -17,12 +15,11 @@ from sqlalchemy import insert, select, update
 from kiosk.hall import schema as S
 from kiosk.hall.display_text import check_display_text
 from kiosk.hall.errors import HallError
+from kiosk.hall.login_limits import LoginGuard, Refusal
 from kiosk.hall.service.base import Principal, ServiceBase, hash_token
 from kiosk.hall.writer import Tx
 
 SESSION_S = 12 * 3600  # one working day at a counter
-MAX_FAILURES = 5  # wrong passwords per username within FAILURE_WINDOW_S before logins are refused
-FAILURE_WINDOW_S = 300.0
 _USERNAME = re.compile(r"^[a-z0-9_.-]{2,64}$")
 _SCRYPT = (2**14, 8, 1)
 
@@ -53,10 +50,9 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 class Staff(ServiceBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Recent wrong passwords per username, in memory: a restart forgets them, which is acceptable for a
-        # limit meant to slow guessing at a counter, not to be an audit record.
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._failures_lock = threading.Lock()
+        # In memory: a restart forgets recent failures, which is acceptable for a limit meant to slow
+        # guessing, not to be an audit record (the rule is in kiosk.hall.login_limits).
+        self._login_guard = LoginGuard()
 
     def create_staff(self, username: str, name: str, password: str) -> dict[str, Any]:
         username = username.strip().lower()
@@ -122,31 +118,39 @@ class Staff(ServiceBase):
         self.forget_cached_tokens()  # type: ignore[attr-defined]
         return done
 
-    def login(self, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
-        """A counter session: a `counter` token named after the staff member, valid one working day."""
+    def login(
+        self, username: str, password: str, counter: str | None = None, client: str = "local"
+    ) -> dict[str, Any]:
+        """A counter session: a `counter` token named after the staff member, valid one working day.
+
+        `client` is where the attempt comes from (the network address), for the limits against guessing
+        (kiosk.hall.login_limits)."""
         key = username.strip().lower()
-        failures, lock = self._failures, self._failures_lock
-        now_m = time.monotonic()
-        with lock:
-            recent = failures[key]
-            while recent and now_m - recent[0] > FAILURE_WINDOW_S:
-                recent.popleft()
-            if len(recent) >= MAX_FAILURES:
-                wait = int(FAILURE_WINDOW_S - (now_m - recent[0])) + 1
-                raise HallError(
-                    "too_many_attempts", f"too many wrong passwords for {key!r}; try again in {wait} s"
-                )
-        with self.store.read.connect() as conn:
-            row = conn.execute(select(S.staff).where(S.staff.c.username == key)).first()
-            if counter is not None:
-                self._counter(conn, counter)
+        guard = self._login_guard
+        attempt = guard.begin(key, client, time.monotonic())
+        if isinstance(attempt, Refusal):
+            why = {
+                "pair": f"too many wrong passwords for {key!r} from this terminal",
+                "client": "too many wrong passwords from this terminal",
+                "name": f"{key!r} is being guessed at; from a terminal it has not signed in at before",
+            }[attempt.reason]
+            raise HallError(
+                "too_many_attempts",
+                f"{why}; try again in {attempt.retry_after_s} s",
+                {"retry_after_s": attempt.retry_after_s},
+            )
+        try:
+            with self.store.read.connect() as conn:
+                row = conn.execute(select(S.staff).where(S.staff.c.username == key)).first()
+                if counter is not None:
+                    self._counter(conn, counter)
+        except BaseException:
+            guard.cancelled(attempt)  # no password was checked
+            raise
         ok = check_password(password, row.password_hash if row is not None else _DUMMY_HASH)
         if row is None or not ok or row.disabled_at is not None:
-            with lock:
-                failures[key].append(now_m)
             raise HallError("bad_credentials", "the username or password is not right")
-        with lock:
-            failures.pop(key, None)
+        guard.succeeded(attempt, time.monotonic())
         token = "hs_" + secrets.token_urlsafe(32)
 
         def cmd(tx: Tx) -> float:
