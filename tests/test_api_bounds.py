@@ -108,7 +108,7 @@ def test_a_stored_deep_report_does_not_break_the_device_list(make_hall: HallFact
 
 def test_far_dates_are_refused_not_crashed_on(make_hall: HallFactory) -> None:
     _, api = make_hall()
-    for day in ("9999-12-31", "0001-01-01"):
+    for day in ("9999-12-31", "0001-01-01", "0", "2026-02-30", "20261201"):
         assert code(api.get(f"/stats?day={day}", "technician")) == (422, "invalid_request"), day
     assert api.get("/stats?day=2026-01-01", "technician").status_code == 200
     soon = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=1)
@@ -238,6 +238,18 @@ def test_openapi_documents_auth_refusals_and_the_required_key(make_hall: HallFac
                 if status[0] in "45":
                     assert response["content"]["application/json"]["schema"] == error, (method, path, status)
     assert "429" in ops["/api/v1/auth/login"]["post"]["responses"]
+    # What the service refuses is in the schema too, so generated clients and fuzzers send valid requests.
+    schemas = spec["components"]["schemas"]
+    assert schemas["RatingIn"]["properties"]["tags"]["items"]["enum"]
+    assert schemas["StaffIn"]["properties"]["username"]["pattern"]
+    assert "pattern" in schemas["CounterIn"]["properties"]["name_zh"]
+    assert {tuple(a["required"]) for a in schemas["TicketIn"]["anyOf"]} == {("matter",), ("appointment",)}
+    status = next(
+        p for p in ops["/api/v1/counters/{counter_id}/tickets"]["get"]["parameters"] if p["name"] == "status"
+    )
+    assert "no_show" in status["schema"]["enum"]
+    put = ops["/api/v1/counters/{counter_id}"]["put"]
+    assert {"200", "201"} <= set(put["responses"]) and put["parameters"][0]["schema"]["maxLength"] == 32
     assert spec["components"]["securitySchemes"]
     assert ops["/api/v1/health"]["get"].get("security") is None  # public reads need no token
     # The key is still refused with its own code when missing, after the token is checked.

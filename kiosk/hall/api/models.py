@@ -10,10 +10,22 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from kiosk.hall.display_text import check_display_text
 
 GreenReason = Literal["age", "disability", "illness", "pregnancy", "military"]
+RatingTag = Literal["efficiency", "competence", "attitude", "guidance", "environment", "other"]
+TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
 ColourName = Literal["green", "yellow", "blue"]
 Ident = Field(min_length=1, max_length=64)
 # A name shown on boards, terminals or LED displays (see kiosk.hall.display_text).
-DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_display_text)]
+# The pattern documents the common refused characters for clients; the validator is the full rule.
+_REFUSED = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+DisplayName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        json_schema_extra={"pattern": f"^[^{_REFUSED}]*[^{_REFUSED}\\s][^{_REFUSED}]*$"},
+    ),
+    AfterValidator(check_display_text),
+]
 
 
 class Strict(BaseModel):
@@ -29,6 +41,16 @@ class Error(BaseModel):
 
 
 class TicketIn(Strict):
+    # A matter, or an appointment to check in (whose matter it then is): at least one of the two.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["matter"], "properties": {"matter": {"type": "string"}}},
+                {"required": ["appointment"], "properties": {"appointment": {"type": "string"}}},
+            ]
+        },
+    )
     matter: str | None = Field(default=None, min_length=1, max_length=64)
     green_reason: GreenReason | None = None
     appointment: str | None = Field(default=None, min_length=1, max_length=64)
@@ -96,7 +118,9 @@ class TransferIn(Strict):
 
 class RatingIn(Strict):
     level: int = Field(ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
-    tags: list[str] = Field(default_factory=list, max_length=6)
+    tags: list[RatingTag] = Field(
+        default_factory=list, max_length=6, description="reasons, only with 不满意 or 非常不满意 (levels 1–2)"
+    )
 
 
 class Rating(BaseModel):
@@ -177,7 +201,7 @@ class Session(BaseModel):
 
 
 class StaffIn(Strict):
-    username: str = Field(min_length=2, max_length=64)
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: DisplayName
     password: str = Field(min_length=8, max_length=200)
 

@@ -14,6 +14,7 @@ _AUTH = {
     "403": "the token's role may not do this (`forbidden`)",
 }
 _BODY = {
+    "400": "the body is not valid JSON (`malformed_json`)",
     "413": "the body is larger than 64 KiB (`payload_too_large`)",
     "422": "the body or a parameter is invalid (`invalid_request`, `json_too_deep`, …)",
 }
@@ -35,6 +36,8 @@ def hall_openapi(app: FastAPI) -> dict[str, Any]:
                 extra.update(_BODY)
             if op.get("parameters"):
                 extra.setdefault("422", _BODY["422"])
+            if "requestBody" in op or any(p.get("in") == "path" for p in op.get("parameters", ())):
+                extra["404"] = "an id in the path or the body names nothing (`unknown_…`)"
             for status, description in extra.items():
                 responses.setdefault(status, _error(description))
             for status, response in responses.items():

@@ -12,7 +12,7 @@ from kiosk.hall.api.deps import (
     Staff,
     Svc,
 )
-from kiosk.hall.api.models import CallIn, Counter, CounterIn, Error, StaffTicket, TransferIn
+from kiosk.hall.api.models import CallIn, Counter, CounterIn, Error, StaffTicket, TicketStatus, TransferIn
 
 router = APIRouter(tags=["counters"])
 E409 = {404: {"model": Error}, 409: {"model": Error}}
@@ -38,7 +38,11 @@ def get_counter(counter_id: str, svc: Svc, _: AnyRole) -> dict:  # type: ignore[
     return svc.get_counter(counter_id)
 
 
-@router.put("/counters/{counter_id}", response_model=Counter, responses={422: {"model": Error}})
+@router.put(
+    "/counters/{counter_id}",
+    response_model=Counter,
+    responses={201: {"model": Counter, "description": "created"}, 422: {"model": Error}},
+)
 def put_counter(counter_id: NewCounterId, body: CounterIn, response: Response, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
     """Create or replace a counter: its window number, names, and the matters (or groups) it serves."""
     view, created = svc.put_counter(
@@ -55,7 +59,7 @@ def delete_counter(counter_id: str, svc: Svc, _: Admin) -> Response:
 
 
 @router.get("/counters/{counter_id}/tickets", response_model=list[StaffTicket], responses=E409)
-def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: str = "no_show") -> list[dict]:  # type: ignore[type-arg]
+def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: TicketStatus = "no_show") -> list[dict]:  # type: ignore[type-arg]
     """Today's tickets of this counter in a status: its no-shows, for staff to reinstate one who came back."""
     return svc.counter_tickets(counter_id, status)
 

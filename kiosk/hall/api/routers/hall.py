@@ -12,6 +12,7 @@ from kiosk.hall.api.deps import (
     Technician,
 )
 from kiosk.hall.api.models import Health
+from kiosk.hall.errors import HallError
 
 router = APIRouter(tags=["hall"])
 
@@ -37,7 +38,22 @@ def queue(svc: Svc) -> dict[str, Any]:
 def stats(
     svc: Svc,
     _: Technician,
-    day: Annotated[date | None, Query(description="business day; default today")] = None,
+    day: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            description="business day, YYYY-MM-DD; default today",
+            json_schema_extra={"format": "date"},
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Waiting and service time (mean, p90) per colour, matter and counter; no-show rate; ratings."""
-    return svc.stats(day)
+    # A string, not `date`: pydantic would also take `day=0` (a Unix time) as 1970-01-01.
+    return svc.stats(_day(day))
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return None if text is None else date.fromisoformat(text)
+    except ValueError as exc:
+        raise HallError("invalid_request", f"day: {text} is not a date (YYYY-MM-DD)") from exc
