@@ -10,7 +10,10 @@ from typing import Any
 # code -> (HTTP status, Chinese message shown to residents and staff)
 ERRORS: dict[str, tuple[int, str]] = {
     "malformed_json": (400, "请求内容不是有效的 JSON"),
+    "bad_request": (400, "请求无法处理"),
     "invalid_request": (422, "请求内容不完整或格式不对"),
+    "payload_too_large": (413, "请求内容过大"),
+    "json_too_deep": (422, "请求内容的嵌套层数过多"),
     "idempotency_key_required": (400, "取号请求缺少幂等键(Idempotency-Key)"),
     "idempotency_key_reused": (409, "该幂等键已用于另一笔不同的请求"),
     "unauthenticated": (401, "需要有效的访问令牌"),
@@ -33,6 +36,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "ticket_not_no_show": (409, "该号不是过号状态"),
     "ticket_not_active": (409, "该号已结束"),
     "ticket_from_another_day": (409, "该号不是今天的号"),
+    "unknown_action": (422, "不支持该号票操作"),
     "max_recalls_reached": (409, "重呼次数已达上限,请标记过号"),
     "ticket_not_done": (409, "办结之后才能评价"),
     "already_rated": (409, "这张号票已经评价过了"),

@@ -15,6 +15,7 @@ from kiosk.hall.api.app import create_app
 from kiosk.hall.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from kiosk.hall.service import HallService
 from kiosk.hall.store import database_url, open_store
+from kiosk.log_redaction import install_secret_redaction
 
 log = logging.getLogger(__name__)
 ADMIN_TOKEN_FILE = "admin-token"
@@ -67,6 +68,7 @@ def serve(
     db: str | None,
     ready: threading.Event | None = None,
 ) -> None:
+    install_secret_redaction()
     hall = open_hall(config, data_dir, db)
     first_start(hall)
     svc = hall.service
@@ -88,6 +90,8 @@ def serve(
             access_log=False,
             ws_ping_interval=20,
             ws_ping_timeout=20,
+            # Clients send nothing on the event stream; a frame bigger than an API body is not a client.
+            ws_max_size=64 * 1024,
         )
     )
     log.info(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from kiosk.hall.api.body_limits import BodyLimits
+from kiosk.hall.api.openapi import hall_openapi
 from kiosk.hall.api.routers import appointments, auth, counters, devices, events, hall, tickets
 from kiosk.hall.errors import ERRORS, HallError
 from kiosk.hall.service import HallService
@@ -27,6 +31,13 @@ def _field(loc: tuple | list) -> str:  # type: ignore[type-arg]
     return ".".join(parts) or "body"
 
 
+def _missing_key(error: Any) -> bool:
+    return tuple(error.get("loc", ())) == ("header", "Idempotency-Key") and error.get("type") in (
+        "missing",
+        "string_too_short",
+    )
+
+
 def create_app(svc: HallService) -> FastAPI:
     app = FastAPI(
         title="Community service hall back office",
@@ -35,18 +46,27 @@ def create_app(svc: HallService) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.service = svc
+    app.add_middleware(BodyLimits)
+    app.openapi = lambda: hall_openapi(app)  # type: ignore[method-assign]
     for module in (hall, tickets, counters, appointments, events, devices, auth):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(HallError)
     async def hall_error(_: Request, exc: HallError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        retry = exc.details.get("retry_after_s")
+        headers = {"Retry-After": str(retry)} if exc.status == 429 and retry else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return _error("malformed_json", "the request body is not valid JSON")
+        if any(_missing_key(e) for e in errors):
+            return _error(
+                "idempotency_key_required",
+                "send an Idempotency-Key header (a fresh random value per ticket, reused on retries)",
+            )
         problems = [f"{_field(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors]
         return _error(
             "invalid_request",
@@ -55,15 +75,17 @@ def create_app(svc: HallService) -> FastAPI:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
-            return _error("method_not_allowed", "this address does not take that method")
+            response = _error("method_not_allowed", "this address does not take that method")
+            # RFC 9110: a 405 says which methods the address takes: those of every route on the path (the
+            # router names only the first route it tried).
+            response.headers["Allow"] = ", ".join(_allowed_methods(app, request))
+            return response
         if exc.status_code == 404:
             return _error("not_found", "there is nothing at this address")
-        return JSONResponse(
-            {"code": "http_error", "message": str(exc.detail), "message_zh": "请求错误"},
-            status_code=exc.status_code,
-        )
+        log.warning("HTTP %d from the framework: %s", exc.status_code, exc.detail)
+        return _error("bad_request", str(exc.detail))
 
     @app.exception_handler(Exception)
     async def crash(_: Request, exc: Exception) -> JSONResponse:
@@ -96,9 +118,22 @@ def create_app(svc: HallService) -> FastAPI:
             lines.append(f"<p>前面还有 <b>{t['waiting_ahead']}</b> 人,预计等候约 {minutes} 分钟</p>")
         if t["window"] is not None and t["status"] in ("called", "serving"):
             lines.append(f"<p class='status'>请到 <b>{t['window']}</b> 号窗口</p>")
-        return HTMLResponse(_page(f"{t['number']} — {svc.config.hall.name}", "\n".join(lines)))
+        return HTMLResponse(_page(f"{t['number']} — {svc.hall_name()}", "\n".join(lines)))
 
     return app
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods some route takes at this request's path (asked of the router, included ones too)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def _page(title: str, body: str) -> str:

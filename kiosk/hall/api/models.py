@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from kiosk.hall.display_text import check_display_text
 
 GreenReason = Literal["age", "disability", "illness", "pregnancy", "military"]
+RatingTag = Literal["efficiency", "competence", "attitude", "guidance", "environment", "other"]
+TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
 ColourName = Literal["green", "yellow", "blue"]
 Ident = Field(min_length=1, max_length=64)
+# A name shown on boards, terminals or LED displays (see kiosk.hall.display_text).
+# The pattern documents the common refused characters for clients; the validator is the full rule.
+_REFUSED = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+DisplayName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        json_schema_extra={"pattern": f"^[^{_REFUSED}]*[^{_REFUSED}\\s][^{_REFUSED}]*$"},
+    ),
+    AfterValidator(check_display_text),
+]
 
 
 class Strict(BaseModel):
@@ -25,6 +41,16 @@ class Error(BaseModel):
 
 
 class TicketIn(Strict):
+    # A matter, or an appointment to check in (whose matter it then is): at least one of the two.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["matter"], "properties": {"matter": {"type": "string"}}},
+                {"required": ["appointment"], "properties": {"appointment": {"type": "string"}}},
+            ]
+        },
+    )
     matter: str | None = Field(default=None, min_length=1, max_length=64)
     green_reason: GreenReason | None = None
     appointment: str | None = Field(default=None, min_length=1, max_length=64)
@@ -64,8 +90,8 @@ class StaffTicket(Ticket):
 
 class CounterIn(Strict):
     window: int = Field(ge=1, le=9999, description="window number shown on boards and spoken in calls")
-    name_zh: str = Field(min_length=1, max_length=100)
-    name_en: str = Field(min_length=1, max_length=100)
+    name_zh: DisplayName
+    name_en: DisplayName
     matters: list[str] = Field(default_factory=list, description="matter ids this counter serves")
     groups: list[str] = Field(default_factory=list, description="counter groups whose matters it serves")
 
@@ -92,7 +118,9 @@ class TransferIn(Strict):
 
 class RatingIn(Strict):
     level: int = Field(ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
-    tags: list[str] = Field(default_factory=list, max_length=6)
+    tags: list[RatingTag] = Field(
+        default_factory=list, max_length=6, description="reasons, only with 不满意 or 非常不满意 (levels 1–2)"
+    )
 
 
 class Rating(BaseModel):
@@ -104,8 +132,8 @@ class Rating(BaseModel):
 
 class AppointmentIn(Strict):
     matter: str = Field(min_length=1, max_length=64)
-    slot_start: datetime = Field(description="ISO 8601 with a UTC offset")
-    slot_end: datetime
+    slot_start: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
+    slot_end: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     reference: str | None = Field(default=None, max_length=64, description="the booking system's own code")
 
 
@@ -173,8 +201,8 @@ class Session(BaseModel):
 
 
 class StaffIn(Strict):
-    username: str = Field(min_length=2, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: DisplayName
     password: str = Field(min_length=8, max_length=200)
 
 

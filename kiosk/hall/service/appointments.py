@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
@@ -14,17 +15,28 @@ from kiosk.hall.service.base import ServiceBase
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
+# Booking systems open slots weeks ahead; a year bounds it well inside what dates and clocks can represent.
+MAX_BOOKING_AHEAD_S = 366 * 86400
+MAX_SLOT_S = 86400
 
 
 class Appointments(ServiceBase):
     # --- appointments -----------------------------------------------------------------------------
 
     def create_appointment(
-        self, matter: str, slot_start: float, slot_end: float, reference: str | None = None
+        self, matter: str, start: datetime, end: datetime, reference: str | None = None
     ) -> dict[str, Any]:
+        """Book a slot. A time without a UTC offset is the hall's local time (not the server host's)."""
         m = self._matter(matter)
+        slot_start, slot_end = self._epoch(start), self._epoch(end)
         if slot_end <= slot_start:
             raise HallError("invalid_slot", "the slot must end after it starts")
+        if slot_end - slot_start > MAX_SLOT_S:
+            raise HallError("invalid_slot", "a slot lies within one day")
+        if slot_start > self.clock() + MAX_BOOKING_AHEAD_S:
+            raise HallError(
+                "invalid_slot", f"a slot can be booked at most {MAX_BOOKING_AHEAD_S // 86400} days ahead"
+            )
 
         def cmd(tx: Tx) -> dict[str, Any]:
             if slot_start + self.policy.appointment_late_s < tx.now:
@@ -48,6 +60,13 @@ class Appointments(ServiceBase):
             return self._appointment_view(self._appointment(tx.conn, appt_id))
 
         return self.writer.run(cmd)
+
+    def _epoch(self, when: datetime) -> float:
+        local = when if when.tzinfo is not None else when.replace(tzinfo=self.tz)
+        try:
+            return local.timestamp()
+        except (OverflowError, ValueError) as exc:  # e.g. 0001-01-01 with a positive offset
+            raise HallError("invalid_slot", f"{when.isoformat()} is not a time this hall can book") from exc
 
     def _appointment(self, conn: Connection, appt_id: str) -> Row[Any]:
         row = conn.execute(select(S.appointments).where(S.appointments.c.id == appt_id)).first()

@@ -13,7 +13,8 @@ from sqlalchemy import Row, delete, insert, select, update
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
-from kiosk.hall.events import Event, event_from_row
+from kiosk.hall.events import Event, Subscription, event_from_row
+from kiosk.hall.json_limits import MAX_DEPTH, too_deep
 from kiosk.hall.service.base import DEVICE_STATES, ServiceBase
 from kiosk.hall.service.counts import waiting_counts
 from kiosk.hall.stats import compute_stats
@@ -23,6 +24,41 @@ log = logging.getLogger(__name__)
 
 
 class Hall(ServiceBase):
+    # --- what the API shows of the hall itself ----------------------------------------------------
+
+    def hall_name(self) -> str:
+        return self.config.hall.name
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "api": "v1",
+            "hall": self.config.hall.name,
+            "database": self.store.dialect,
+            "last_seq": self.hub.last_seq,
+        }
+
+    def catalogue_view(self) -> dict[str, Any]:
+        """Categories and matters with each one's colour and counters, and what kiosks must know."""
+        out = self.catalogue.to_dict()
+        counters = self.list_counters()  # type: ignore[attr-defined]
+        for cat in out["categories"]:
+            for m in cat["matters"]:
+                # The colour a resident without a green reason gets; green follows the person, not the matter.
+                m["colour"] = "yellow" if m["enterprise"] else "blue"
+                m["counters"] = [c["id"] for c in counters if m["id"] in c["serves"]]
+        out["hall"] = {"name": self.config.hall.name, "name_en": self.config.hall.name_en}
+        p = self.policy
+        out["green_age"] = p.green_age
+        out["policy"] = {
+            "max_recalls": p.max_recalls,
+            "green_age": p.green_age,
+            "priority_burst": p.priority_burst,
+            "max_wait_s": p.max_wait_s,
+            "requeue_offset": p.requeue_offset,
+        }
+        return out
+
     # --- the queue as a whole ---------------------------------------------------------------------
 
     def queue_snapshot(self) -> dict[str, Any]:
@@ -66,6 +102,20 @@ class Hall(ServiceBase):
 
     # --- events and statistics --------------------------------------------------------------------
 
+    def last_seq(self) -> int:
+        return self.hub.last_seq
+
+    def events_page(self, seq: int, limit: int = 500) -> dict[str, Any]:
+        return {"events": self.events_since(seq, limit), "last_seq": self.hub.last_seq}
+
+    def recent_events(self, seq: int, limit: int = 500) -> list[Event] | None:
+        """Events after `seq` from memory alone (no query), or None when only the database has them."""
+        return self.hub.since(seq, limit)
+
+    def subscribe_events(self) -> Subscription:
+        """A live reader for the running event loop, woken as events commit; close it when done."""
+        return self.hub.subscribe_async()
+
     def events_since(self, seq: int, limit: int = 500) -> list[Event]:
         mem = self.hub.since(seq, limit)
         if mem is not None:
@@ -79,7 +129,12 @@ class Hall(ServiceBase):
 
     def stats(self, day: date | None = None) -> dict[str, Any]:
         d = day or P.business_day(self.clock(), self.tz, self.policy)
-        start, end = P.day_bounds(d, self.tz, self.policy)
+        try:
+            start, end = P.day_bounds(d, self.tz, self.policy)
+        except (OverflowError, ValueError) as exc:  # the first or last days a date can hold
+            raise HallError(
+                "invalid_request", f"day: {d.isoformat()} is outside the days this hall can count"
+            ) from exc
         e = S.events.c
         with self.store.read.connect() as conn:
             rows = conn.execute(
@@ -179,12 +234,21 @@ class Hall(ServiceBase):
             "kind": row.kind,
             "status": row.status,
             "reason": row.reason,
-            "details": json.loads(row.details),
+            "details": self._stored_details(row.details),
             "reporter": row.reporter,
             "reported_at": self.iso(row.reported_at),
             "changed_at": self.iso(row.changed_at),
             "age_s": round(self.clock() - row.reported_at, 1),
         }
+
+    def _stored_details(self, text: str) -> dict[str, Any]:
+        # A row stored before bodies were bounded could nest too deeply to be sent back; one such device
+        # must not make the whole list fail.
+        if too_deep(text.encode()):
+            log.warning("device details nested deeper than %d levels: not shown", MAX_DEPTH)
+            return {"unshown": f"the stored details nest deeper than {MAX_DEPTH} levels"}
+        details = json.loads(text)
+        return details if isinstance(details, dict) else {"value": details}
 
     def list_devices(self) -> list[dict[str, Any]]:
         with self.store.read.connect() as conn:

@@ -7,21 +7,19 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from kiosk.hall import schema as S
+from kiosk.hall.display_text import check_display_text
 from kiosk.hall.errors import HallError
+from kiosk.hall.login_limits import LoginGuard, Refusal
 from kiosk.hall.service.base import Principal, ServiceBase, hash_token
 from kiosk.hall.writer import Tx
 
 SESSION_S = 12 * 3600  # one working day at a counter
-MAX_FAILURES = 5  # wrong passwords per username within FAILURE_WINDOW_S before logins are refused
-FAILURE_WINDOW_S = 300.0
 _USERNAME = re.compile(r"^[a-z0-9_.-]{2,64}$")
 _SCRYPT = (2**14, 8, 1)
 
@@ -52,10 +50,9 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 class Staff(ServiceBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Recent wrong passwords per username, in memory: a restart forgets them, which is acceptable for a
-        # limit meant to slow guessing at a counter, not to be an audit record.
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._failures_lock = threading.Lock()
+        # In memory: a restart forgets recent failures, which is acceptable for a limit meant to slow
+        # guessing, not to be an audit record (the rule is in kiosk.hall.login_limits).
+        self._login_guard = LoginGuard()
 
     def create_staff(self, username: str, name: str, password: str) -> dict[str, Any]:
         username = username.strip().lower()
@@ -63,6 +60,10 @@ class Staff(ServiceBase):
             raise HallError("invalid_request", "a username is 2–64 of a-z, 0-9, '.', '_' or '-'")
         if not name.strip():
             raise HallError("invalid_request", "give the staff member's name as shown at the counter")
+        try:
+            check_display_text(name)
+        except ValueError as exc:  # the name is shown at the counter and in the audit trail
+            raise HallError("invalid_request", f"name: {exc}") from exc
         if len(password) < 8:
             raise HallError("invalid_request", "a password needs at least 8 characters")
         hashed = hash_password(password)
@@ -117,31 +118,39 @@ class Staff(ServiceBase):
         self.forget_cached_tokens()  # type: ignore[attr-defined]
         return done
 
-    def login(self, username: str, password: str, counter: str | None = None) -> dict[str, Any]:
-        """A counter session: a `counter` token named after the staff member, valid one working day."""
+    def login(
+        self, username: str, password: str, counter: str | None = None, client: str = "local"
+    ) -> dict[str, Any]:
+        """A counter session: a `counter` token named after the staff member, valid one working day.
+
+        `client` is where the attempt comes from (the network address), for the limits against guessing
+        (kiosk.hall.login_limits)."""
         key = username.strip().lower()
-        failures, lock = self._failures, self._failures_lock
-        now_m = time.monotonic()
-        with lock:
-            recent = failures[key]
-            while recent and now_m - recent[0] > FAILURE_WINDOW_S:
-                recent.popleft()
-            if len(recent) >= MAX_FAILURES:
-                wait = int(FAILURE_WINDOW_S - (now_m - recent[0])) + 1
-                raise HallError(
-                    "too_many_attempts", f"too many wrong passwords for {key!r}; try again in {wait} s"
-                )
-        with self.store.read.connect() as conn:
-            row = conn.execute(select(S.staff).where(S.staff.c.username == key)).first()
-            if counter is not None:
-                self._counter(conn, counter)
+        guard = self._login_guard
+        attempt = guard.begin(key, client, time.monotonic())
+        if isinstance(attempt, Refusal):
+            why = {
+                "pair": f"too many wrong passwords for {key!r} from this terminal",
+                "client": "too many wrong passwords from this terminal",
+                "name": f"{key!r} is being guessed at; from a terminal it has not signed in at before",
+            }[attempt.reason]
+            raise HallError(
+                "too_many_attempts",
+                f"{why}; try again in {attempt.retry_after_s} s",
+                {"retry_after_s": attempt.retry_after_s},
+            )
+        try:
+            with self.store.read.connect() as conn:
+                row = conn.execute(select(S.staff).where(S.staff.c.username == key)).first()
+                if counter is not None:
+                    self._counter(conn, counter)
+        except BaseException:
+            guard.cancelled(attempt)  # no password was checked
+            raise
         ok = check_password(password, row.password_hash if row is not None else _DUMMY_HASH)
         if row is None or not ok or row.disabled_at is not None:
-            with lock:
-                failures[key].append(now_m)
             raise HallError("bad_credentials", "the username or password is not right")
-        with lock:
-            failures.pop(key, None)
+        guard.succeeded(attempt, time.monotonic())
         token = "hs_" + secrets.token_urlsafe(32)
 
         def cmd(tx: Tx) -> float:
@@ -170,4 +179,21 @@ class Staff(ServiceBase):
         }
 
     def logout(self, principal: Principal) -> None:
-        self.revoke_token(principal.token_id)  # type: ignore[attr-defined]
+        """End a staff session. Device and admin tokens are revoked with the CLI only: a logout call made
+        with them (a misconfigured kiosk, a stolen display token) must not take a device off the air."""
+
+        def cmd(tx: Tx) -> None:
+            t = S.tokens.c
+            row = tx.conn.execute(select(t.staff_id).where(t.id == principal.token_id)).first()
+            if row is None or row.staff_id is None:
+                raise HallError(
+                    "forbidden", "only a staff session can log out; revoke device tokens with the CLI"
+                )
+            tx.conn.execute(
+                update(S.tokens)
+                .where(t.id == principal.token_id, t.revoked_at.is_(None))
+                .values(revoked_at=tx.now)
+            )
+
+        self.writer.run(cmd)
+        self.forget_cached_tokens()  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
 from kiosk.hall.service.base import ROLES, TOKEN_CACHE_S, Principal, ServiceBase, hash_token
-from kiosk.hall.writer import Tx
+from kiosk.hall.writer import ACTOR, Tx
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,10 @@ class Tokens(ServiceBase):
         self.forget_cached_tokens()
         return done
 
+    def act_as(self, principal: Principal) -> None:
+        """Record `principal` as who acts for the rest of this request (context-local): the audit's `by`."""
+        ACTOR.set({"name": principal.name, "role": principal.role})
+
     def forget_cached_tokens(self) -> None:
         with self._tokens_lock:
             self._tokens.clear()
@@ -80,6 +84,11 @@ class Tokens(ServiceBase):
         known, principal = self.cached_principal(token)
         if known:
             return principal
+        return self.recheck_token(token)
+
+    def recheck_token(self, token: str) -> Principal | None:
+        """The token's principal read from the store now, past the cache: a revocation made by another
+        process (the CLI) or a session's expiry shows at once. Refreshes the cache entry."""
         h = hash_token(token)
         now = time.monotonic()
         with self.store.read.connect() as conn:

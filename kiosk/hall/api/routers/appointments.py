@@ -10,16 +10,14 @@ from kiosk.hall.api.deps import (
     Svc,
 )
 from kiosk.hall.api.models import Appointment, AppointmentIn, CheckInIn, Error, Ticket
-from kiosk.hall.api.routers.tickets import IdemKey, issue_response, need_key
+from kiosk.hall.api.routers.tickets import IdemKey, issue_response
 
 router = APIRouter(tags=["appointments"])
 
 
 @router.post("/appointments", status_code=201, response_model=Appointment, responses={422: {"model": Error}})
 def create(body: AppointmentIn, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
-    return svc.create_appointment(
-        body.matter, body.slot_start.timestamp(), body.slot_end.timestamp(), body.reference
-    )
+    return svc.create_appointment(body.matter, body.slot_start, body.slot_end, body.reference)
 
 
 @router.get("/appointments/{appointment_id}", response_model=Appointment, responses={404: {"model": Error}})
@@ -38,8 +36,8 @@ def check_in(
     response: Response,
     svc: Svc,
     who: Issuer,
+    key: IdemKey,
     body: CheckInIn | None = None,
-    key: IdemKey = None,
 ) -> dict:  # type: ignore[type-arg]
     """Check in: issues the appointment's ticket, which goes first in its colour once the slot has begun."""
     result = svc.issue_ticket(
@@ -47,6 +45,6 @@ def check_in(
         body.green_reason if body else None,
         appointment_id,
         principal=who,
-        idempotency_key=need_key(key),
+        idempotency_key=key,
     )
     return issue_response(result, response)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from kiosk.hall.api.deps import (
     Admin,
@@ -10,10 +12,20 @@ from kiosk.hall.api.deps import (
     Staff,
     Svc,
 )
-from kiosk.hall.api.models import CallIn, Counter, CounterIn, Error, StaffTicket, TransferIn
+from kiosk.hall.api.models import CallIn, Counter, CounterIn, Error, StaffTicket, TicketStatus, TransferIn
 
 router = APIRouter(tags=["counters"])
 E409 = {404: {"model": Error}, 409: {"model": Error}}
+# The store keeps 32 characters; an id is refused rather than cut (two long ids would become one counter).
+NewCounterId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="1–32 of A-Z, a-z, 0-9, '_', '.', '-'",
+    ),
+]
 
 
 @router.get("/counters", response_model=list[Counter])
@@ -26,11 +38,15 @@ def get_counter(counter_id: str, svc: Svc, _: AnyRole) -> dict:  # type: ignore[
     return svc.get_counter(counter_id)
 
 
-@router.put("/counters/{counter_id}", response_model=Counter, responses={422: {"model": Error}})
-def put_counter(counter_id: str, body: CounterIn, response: Response, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
+@router.put(
+    "/counters/{counter_id}",
+    response_model=Counter,
+    responses={201: {"model": Counter, "description": "created"}, 422: {"model": Error}},
+)
+def put_counter(counter_id: NewCounterId, body: CounterIn, response: Response, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
     """Create or replace a counter: its window number, names, and the matters (or groups) it serves."""
     view, created = svc.put_counter(
-        counter_id[:32], body.window, body.name_zh, body.name_en, body.matters, body.groups
+        counter_id, body.window, body.name_zh, body.name_en, body.matters, body.groups
     )
     response.status_code = 201 if created else 200
     return view
@@ -43,7 +59,7 @@ def delete_counter(counter_id: str, svc: Svc, _: Admin) -> Response:
 
 
 @router.get("/counters/{counter_id}/tickets", response_model=list[StaffTicket], responses=E409)
-def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: str = "no_show") -> list[dict]:  # type: ignore[type-arg]
+def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: TicketStatus = "no_show") -> list[dict]:  # type: ignore[type-arg]
     """Today's tickets of this counter in a status: its no-shows, for staff to reinstate one who came back."""
     return svc.counter_tickets(counter_id, status)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
@@ -23,6 +24,8 @@ from kiosk.hall.service import HallService
 
 router = APIRouter(tags=["events"])
 PAGE = 500
+# How often a live socket re-reads its token from the store: the bound on serving a revoked token.
+RECHECK_S = 0.5
 
 
 @router.get("/events", response_model=EventPage)
@@ -33,7 +36,7 @@ def events(
     limit: Annotated[int, Query(ge=1, le=PAGE)] = PAGE,
 ) -> dict:  # type: ignore[type-arg]
     """Events with seq > since (a page of at most `limit`); poll again with the last seq you got."""
-    return {"events": svc.events_since(since, limit), "last_seq": svc.hub.last_seq}
+    return svc.events_page(since, limit)
 
 
 @router.websocket("/events/ws")
@@ -42,22 +45,32 @@ async def events_ws(
 ) -> None:
     """Push stream: replays events after `since`, then sends each new one as it commits (JSON text frames).
 
-    Browsers cannot set headers on a WebSocket, so the token may also come as ?token=.
+    Browsers cannot set headers on a WebSocket, so the token may also come as ?token=. The socket closes
+    (code 4401) within a second of its token being revoked, its session ended or its staff account disabled.
     """
     svc: HallService = websocket.app.state.service
     await websocket.accept()
+    secret = bearer(websocket.headers.get("authorization")) or token
     try:
-        authorize(svc, bearer(websocket.headers.get("authorization")) or token, ANY_ROLE)
+        authorize(svc, secret, ANY_ROLE)
     except HallError as exc:
         await websocket.close(code=4401 if exc.code == "unauthenticated" else 4403, reason=exc.message[:120])
         return
-    sub = svc.hub.subscribe_async()
+    assert secret is not None
+    sub = svc.subscribe_events()
     # Reading from the client is how a disconnect is noticed while no events flow.
     receiver = asyncio.create_task(_drain(websocket))
     last = since
+    checked = time.monotonic()
     try:
         while not receiver.done():
-            batch = svc.hub.since(last, PAGE)
+            if time.monotonic() - checked >= RECHECK_S:
+                # Past the token cache: a revocation by another process (the CLI) must end the stream too.
+                if await run_in_threadpool(svc.recheck_token, secret) is None:
+                    await websocket.close(code=4401, reason="the token was revoked or its session ended")
+                    return
+                checked = time.monotonic()
+            batch = svc.recent_events(last, PAGE)
             if batch is None:  # older than the memory window: the database has it
                 batch = await run_in_threadpool(svc.events_since, last, PAGE)
             for ev in batch:
@@ -65,7 +78,8 @@ async def events_ws(
                 last = ev["seq"]
             if len(batch) >= PAGE:
                 continue
-            waiter = asyncio.create_task(sub.wait(30.0))
+            left = max(0.0, RECHECK_S - (time.monotonic() - checked))
+            waiter = asyncio.create_task(sub.wait(left))
             await asyncio.wait({waiter, receiver}, return_when=asyncio.FIRST_COMPLETED)
             if not waiter.done():
                 waiter.cancel()

@@ -12,42 +12,20 @@ from kiosk.hall.api.deps import (
     Technician,
 )
 from kiosk.hall.api.models import Health
+from kiosk.hall.errors import HallError
 
 router = APIRouter(tags=["hall"])
 
 
 @router.get("/health", response_model=Health)
 def health(svc: Svc) -> dict[str, Any]:
-    return {
-        "status": "ok",
-        "api": "v1",
-        "hall": svc.config.hall.name,
-        "database": svc.store.dialect,
-        "last_seq": svc.hub.last_seq,
-    }
+    return svc.health()
 
 
 @router.get("/catalogue")
 def catalogue(svc: Svc) -> dict[str, Any]:
     """Public: categories and matters (colour, materials to bring, ID needed) and what kiosks must know."""
-    out = svc.catalogue.to_dict()
-    counters = svc.list_counters()
-    for cat in out["categories"]:
-        for m in cat["matters"]:
-            # The colour a resident without a green reason gets; green follows the person, not the matter.
-            m["colour"] = "yellow" if m["enterprise"] else "blue"
-            m["counters"] = [c["id"] for c in counters if m["id"] in c["serves"]]
-    out["hall"] = {"name": svc.config.hall.name, "name_en": svc.config.hall.name_en}
-    out["green_age"] = svc.policy.green_age
-    p = svc.policy
-    out["policy"] = {
-        "max_recalls": p.max_recalls,
-        "green_age": p.green_age,
-        "priority_burst": p.priority_burst,
-        "max_wait_s": p.max_wait_s,
-        "requeue_offset": p.requeue_offset,
-    }
-    return out
+    return svc.catalogue_view()
 
 
 @router.get("/queue")
@@ -60,7 +38,22 @@ def queue(svc: Svc) -> dict[str, Any]:
 def stats(
     svc: Svc,
     _: Technician,
-    day: Annotated[date | None, Query(description="business day; default today")] = None,
+    day: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            description="business day, YYYY-MM-DD; default today",
+            json_schema_extra={"format": "date"},
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Waiting and service time (mean, p90) per colour, matter and counter; no-show rate; ratings."""
-    return svc.stats(day)
+    # A string, not `date`: pydantic would also take `day=0` (a Unix time) as 1970-01-01.
+    return svc.stats(_day(day))
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return None if text is None else date.fromisoformat(text)
+    except ValueError as exc:
+        raise HallError("invalid_request", f"day: {text} is not a date (YYYY-MM-DD)") from exc

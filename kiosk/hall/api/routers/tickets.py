@@ -15,11 +15,18 @@ from kiosk.hall.api.deps import (
     Svc,
 )
 from kiosk.hall.api.models import Error, Rating, RatingIn, StaffTicket, Ticket, TicketIn
-from kiosk.hall.errors import HallError
 from kiosk.hall.service import IssueResult
 
 router = APIRouter(tags=["tickets"])
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+IdemKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=128,
+        description="a fresh random value per ticket, sent again unchanged on every retry of it",
+    ),
+]
 
 
 def issue_response(result: IssueResult, response: Response) -> dict:  # type: ignore[type-arg]
@@ -27,15 +34,6 @@ def issue_response(result: IssueResult, response: Response) -> dict:  # type: ig
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return result.body
-
-
-def need_key(key: str | None) -> str:
-    if not key:
-        raise HallError(
-            "idempotency_key_required",
-            "send an Idempotency-Key header (a fresh random value per ticket, reused on retries)",
-        )
-    return key
 
 
 @router.post(
@@ -48,13 +46,13 @@ async def issue_ticket(
     body: TicketIn,
     svc: Svc,
     who: Issuer,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two."""
     # The hall's busiest call: awaited on the event loop (no threadpool hop) and returned as built, since
     # the service already produced the documented shape.
     future = svc.submit_issue(
-        body.matter, body.green_reason, body.appointment, principal=who, idempotency_key=need_key(key)
+        body.matter, body.green_reason, body.appointment, principal=who, idempotency_key=key
     )
     result = await asyncio.wrap_future(future)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
