@@ -336,5 +336,6 @@ def test_the_idle_clock_warns_twenty_seconds_ahead_extends_ten_times_and_expires
     assert clock.expired(58.0 + 60) and clock.remaining_s(200.0) == 0
     clock.reset(300.0)
     assert clock.can_extend
+    assert clock.timeout_s == 60
     clock.touch(300.0, elder=True)
-    assert clock.remaining_s(300.0) == 120
+    assert clock.remaining_s(300.0) == 120 and clock.timeout_s == 120

@@ -30,6 +30,11 @@ class IdleClock:
     def _timeout(self) -> float:
         return self.settings.elder_timeout_s if self.elder else self.settings.timeout_s
 
+    @property
+    def timeout_s(self) -> float:
+        """The whole timeout in the current mode: what the countdown starts from."""
+        return self._timeout()
+
     def touch(self, now: float, *, elder: bool | None = None) -> None:
         """Any tap or device event: the resident is still there."""
         if elder is not None:
