@@ -86,16 +86,28 @@ def _label(item: QQuickItem) -> str:
     return item.objectName() or str(item.property("text") or item.metaObject().className())[:40]
 
 
+def _spills(rect: QRectF, frame: QRectF | None) -> bool:
+    if frame is None or rect.width() <= 0 or rect.height() <= 0:
+        return False
+    return not frame.adjusted(-SLACK_PX, -SLACK_PX, SLACK_PX, SLACK_PX).contains(rect)
+
+
 def audit(window: QQuickWindow) -> Audit:
     out = Audit()
     window_fill = _hex(window.property("color")) or "#000000"
     bounds = QRectF(0, 0, window.width(), window.height())
-    stack: list[QQuickItem] = [window.contentItem()]
+    # Each item with the screen whose box it must stay in: a screen's content spilling over the bars
+    # around it (a layout given less height than it needs) would cover or hide their buttons.
+    stack: list[tuple[QQuickItem, QRectF | None]] = [(window.contentItem(), None)]
     while stack:
-        item = stack.pop()
+        item, frame = stack.pop()
         if not item.isVisible() or item.opacity() == 0:
             continue
         rect = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
+        if item.objectName().startswith("screen_"):
+            frame = rect
+        elif _spills(rect, frame):
+            out.problems.append(f"{_label(item)!r} spills out of its screen")
         if item.inherits("QQuickText"):
             text = str(item.property("text") or "")
             font = item.property("font")
@@ -125,5 +137,5 @@ def audit(window: QQuickWindow) -> Audit:
                 overlap = ra.intersected(b.mapRectToScene(QRectF(0, 0, b.width(), b.height())))
                 if overlap.width() > SLACK_PX and overlap.height() > SLACK_PX:
                     out.problems.append(f"buttons {_label(a)!r} and {_label(b)!r} overlap")
-        stack.extend(children)
+        stack.extend((c, frame) for c in children)
     return out

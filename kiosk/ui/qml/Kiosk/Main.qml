@@ -48,22 +48,35 @@ ApplicationWindow {
     Component { id: closedPage; ClosedScreen { vm: root.vm } }
     Component { id: outPage; OutOfServiceScreen { vm: root.vm } }
 
-    ColumnLayout {
+    // Portrait: sound controls on top, back/home/countdown below. Landscape panels are short, so both
+    // bars share the bottom row and the screen gets the height.
+    GridLayout {
         anchors.fill: parent
         anchors.margins: Theme.margin
-        spacing: Theme.spacing
+        columns: 2
+        rowSpacing: Theme.spacing
+        columnSpacing: Theme.spacing * 2
         TopBar {
             vm: root.vm
+            Layout.row: Theme.portrait ? 0 : 2
+            Layout.column: 0
+            Layout.columnSpan: Theme.portrait ? 2 : 1
             Layout.fillWidth: true
         }
         Loader {
             objectName: "page"
+            Layout.row: 1
+            Layout.column: 0
+            Layout.columnSpan: 2
             Layout.fillWidth: true
             Layout.fillHeight: true
             sourceComponent: root.pageFor(root.vm.screen)
         }
         BottomBar {
             vm: root.vm
+            Layout.row: 2
+            Layout.column: Theme.portrait ? 0 : 1
+            Layout.columnSpan: Theme.portrait ? 2 : 1
             Layout.fillWidth: true
         }
     }

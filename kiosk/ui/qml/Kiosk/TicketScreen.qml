@@ -21,14 +21,15 @@ GridLayout {
         KText {
             Layout.fillWidth: true
             text: page.t.reprint ? qsTr("Your number (reprint)") : qsTr("Your number")
-            font.pixelSize: Theme.titlePx
+            font.pixelSize: Theme.portrait ? Theme.titlePx : Theme.bodyPx
             horizontalAlignment: Text.AlignHCenter
         }
         KText {
             objectName: "ticketNumber"
             Layout.fillWidth: true
             text: page.t.number || ""
-            font.pixelSize: Theme.portrait && !Theme.elder ? Theme.hugePx * 1.3 : Theme.hugePx
+            // Landscape panels are 1080 px high: the number gives way so the facts below it fit.
+            font.pixelSize: Theme.portrait ? (Theme.elder ? Theme.hugePx : Theme.hugePx * 1.3) : Theme.hugePx * 0.7
             font.bold: true
             color: Theme.accent
             horizontalAlignment: Text.AlignHCenter
@@ -60,7 +61,7 @@ GridLayout {
                     visible: (page.t.windows || "") !== ""
                     Layout.fillWidth: true
                     text: qsTr("Served at window(s) %1", "", page.t.windowCount || 1).arg(page.t.windows)
-                    font.pixelSize: Theme.titlePx * 0.8
+                    font.pixelSize: Theme.portrait ? Theme.titlePx * 0.8 : Theme.bodyPx
                     font.bold: true
                     horizontalAlignment: Text.AlignHCenter
                 }

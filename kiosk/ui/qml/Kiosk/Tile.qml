@@ -9,7 +9,8 @@ Button {
     property string glyph: ""
     implicitHeight: Theme.tilePx
     Accessible.name: text
-    font.pixelSize: Theme.bodyPx
+    // Elder tiles on a landscape panel are short: their names drop to the mode's floor to fit two lines.
+    font.pixelSize: Theme.elder && !Theme.portrait ? Theme.smallPx : Theme.bodyPx
     contentItem: RowLayout {
         spacing: Theme.spacing
         Text {

@@ -12,8 +12,9 @@ Item {
     signal chosen(string id)
     readonly property int columns: Theme.portrait ? portraitColumns : landscapeColumns
     readonly property int rows: Math.max(1, Math.ceil(model.length / columns))
+    // Floored, less a pixel: the layout rounds each row to whole pixels, and nine rows' rounding adds up.
     readonly property real tileHeight: Math.max(Theme.buttonPx,
-        Math.min(Theme.tilePx * 1.3, (height - (rows - 1) * Theme.spacing) / rows))
+        Math.min(Theme.tilePx * 1.3, Math.floor((height - (rows - 1) * Theme.spacing) / rows) - 1))
     GridLayout {
         width: area.width
         columns: area.columns
