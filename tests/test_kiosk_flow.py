@@ -193,10 +193,13 @@ def test_back_returns_along_the_path_and_is_not_offered_once_a_ticket_is_being_i
     assert flow.screen is Screen.IDENTIFY
     flow.card_read(resident(), TODAY)
     flow.declare_green(None)
+    assert flow.can_go_home
     flow.confirm()
-    assert not flow.can_go_back
+    assert not flow.can_go_back and not flow.can_go_home
     with pytest.raises(FlowError):
         flow.back()
+    flow.issued(ticket())
+    assert flow.can_go_home
 
 
 def test_home_wipes_every_personal_datum() -> None:

@@ -91,6 +91,11 @@ class TicketFlow:
     def can_go_back(self) -> bool:
         return bool(self._history) and self.screen not in (Screen.ISSUING, Screen.TICKET)
 
+    @property
+    def can_go_home(self) -> bool:
+        """Not while a ticket is being issued: leaving then would strand a number nobody sees."""
+        return self.screen not in (Screen.HOME, Screen.ISSUING)
+
     def take_effects(self) -> list[Effect]:
         out, self._effects = self._effects, []
         return out

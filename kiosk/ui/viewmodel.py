@@ -120,6 +120,7 @@ class KioskViewModel(QObject):
 
     screen = Property(str, _screen, notify=screenChanged)
     canGoBack = Property(bool, _can_go_back, notify=screenChanged)
+    canGoHome = Property(bool, lambda self: self.flow.can_go_home, notify=screenChanged)
     categories = Property("QVariantList", _categories, notify=screenChanged)
     matters = Property("QVariantList", _matters, notify=screenChanged)
     categoryName = Property(str, _category_name, notify=screenChanged)

@@ -194,5 +194,7 @@ def test_an_elderly_card_in_standard_mode_offers_elder_mode(fresh: Tour) -> None
 def test_an_unanswered_issue_shows_issuing_and_the_late_answer_the_ticket(fresh: Tour) -> None:
     fresh.issuing()
     assert fresh.vm.screen == "issuing" and not fresh.vm.canGoBack
+    settle()
+    assert not find(fresh, "homeButton").isVisible()
     fresh.port.release()
     assert fresh.vm.screen == "ticket"

@@ -16,7 +16,7 @@ RowLayout {
     }
     KButton {
         objectName: "homeButton"
-        visible: bar.vm.screen !== "home"
+        visible: bar.vm.canGoHome
         text: qsTr("Home")
         glyph: "⌂"
         onClicked: bar.vm.home()
