@@ -342,3 +342,12 @@ def test_the_idle_clock_warns_twenty_seconds_ahead_extends_ten_times_and_expires
     assert clock.timeout_s == 60
     clock.touch(300.0, elder=True)
     assert clock.remaining_s(300.0) == 120 and clock.timeout_s == 120
+
+
+@given(st.floats(0, 1e6, allow_nan=False))
+def test_the_countdown_starts_at_the_whole_timeout_whatever_the_clock_reads(now: float) -> None:
+    # 1061.9 - 1001.9 is 60.000000000000114 in floating point: the countdown must still say 60, not 61.
+    clock = IdleClock(IdleSettings(timeout_s=60), now=now)
+    assert clock.remaining_s(now) == 60
+    clock.touch(now + 1.9)
+    assert clock.remaining_s(now + 1.9) == 60

@@ -43,7 +43,9 @@ class IdleClock:
 
     def remaining_s(self, now: float) -> int:
         """Whole seconds left, as the countdown shows them (never below zero)."""
-        return max(0, math.ceil(self._deadline - now))
+        # Rounded to a microsecond first: deadline - now carries float noise (60.000000000000114), and the
+        # ceiling of that would show a 60 s timeout as 61.
+        return max(0, math.ceil(round(self._deadline - now, 6)))
 
     def warning(self, now: float) -> bool:
         return 0 < self._deadline - now <= self.settings.warn_s
