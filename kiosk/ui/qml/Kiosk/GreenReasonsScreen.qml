@@ -40,6 +40,7 @@ ColumnLayout {
             onClicked: page.vm.declareGreen(modelData)
         }
     }
+    Item { implicitHeight: Theme.spacing }  // "none of these" stands apart from the reasons
     KButton {
         objectName: "reason_none"
         Layout.fillWidth: true
