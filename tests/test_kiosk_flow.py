@@ -94,6 +94,24 @@ def test_the_standard_path_visits_every_screen_in_order_and_issues_once() -> Non
     assert screens_spoken(effects + after) == [f"screen.{s.value}" for s in seen[1:]]
 
 
+def test_result_screens_say_the_number_and_where_to_go_or_why_not() -> None:
+    flow = new_flow()
+    walk_to_confirm(flow, NEEDS_ID, resident())
+    flow.confirm()
+    flow.take_effects()
+    flow.issued(IssuedTicket("t1", "B012", "blue", NEEDS_ID.id, 3, 900, (4, 5)))
+    spoken = [e for e in flow.take_effects() if isinstance(e, Speak)]
+    assert spoken == [
+        Speak("screen.ticket", (("number", "B012"), ("colour", "blue"), ("waiting", "3"), ("window", "4")))
+    ]
+    flow.home()
+    walk_to_confirm(flow, NEEDS_ID, resident())
+    flow.confirm()
+    flow.take_effects()
+    flow.refused(Refusal("quota_used"))
+    assert flow.take_effects() == [Speak("screen.refused", (("code", "quota_used"),))]
+
+
 def test_a_card_at_green_age_makes_the_ticket_green_without_asking_and_offers_elder_mode() -> None:
     flow = new_flow()
     flow.start_ticket()

@@ -272,7 +272,22 @@ class TicketFlow:
         self._announce()
 
     def _announce(self) -> None:
-        self._effects.append(Speak(f"screen.{self.screen.value}"))
+        self._effects.append(Speak(f"screen.{self.screen.value}", self._prompt_params()))
+
+    def _prompt_params(self) -> tuple[tuple[str, str], ...]:
+        """What a result screen's prompt says besides its words: the number and where to go, or which
+        refusal. Never the green reason."""
+        t = self.ticket
+        if self.screen in (Screen.TICKET, Screen.REPRINT_OFFER) and t is not None:
+            params = [("number", t.number), ("colour", t.colour)]
+            if t.waiting_ahead is not None:
+                params.append(("waiting", str(t.waiting_ahead)))
+            if t.windows:
+                params.append(("window", str(t.windows[0])))
+            return tuple(params)
+        if self.screen in (Screen.REFUSED, Screen.CLOSED) and self.refusal is not None:
+            return (("code", self.refusal.code),)
+        return ()
 
     def _expect(self, *screens: Screen) -> None:
         if self.screen not in screens:
