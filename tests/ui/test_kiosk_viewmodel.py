@@ -13,11 +13,11 @@ from datetime import date
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from PySide6.QtCore import QCoreApplication
 
 from kiosk.flow.idle import IdleSettings
 from kiosk.flow.model import GREEN_REASONS, Refusal, Resident
 from kiosk.hall.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
+from kiosk.ui.app import application
 from kiosk.ui.catalogue_view import CatalogueView
 from kiosk.ui.effects import InProcessEffects
 from kiosk.ui.tour import StoppedClock
@@ -27,7 +27,9 @@ TODAY = date(2026, 12, 1)
 VIEW = CatalogueView(load_catalogue(DEFAULT_CATALOGUE_PATH))
 MATTERS = VIEW.matter_infos()
 SETTINGS = IdleSettings(timeout_s=60, elder_timeout_s=120, warn_s=20, max_extensions=3)
-APP = QCoreApplication.instance() or QCoreApplication([])
+# The kiosk's own application object: a plain QCoreApplication here would break the QML tests that share
+# this pytest process.
+APP = application()
 
 
 class KioskMachine(RuleBasedStateMachine):
