@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--console", action="store_true", help="read `KIND COMMAND` lines on stdin")
 
+    tour = sub.add_parser(
+        "tour", help="render a PNG of every kiosk screen (both modes, both languages, both panel shapes)"
+    )
+    tour.add_argument("--out", metavar="DIR", required=True, help="where the PNGs and audit.json go")
+    tour.add_argument("--only", metavar="NAME", help="only screens whose name contains NAME")
+
     d = sub.add_parser("discover", help="list hall back offices advertised on the LAN")
     d.add_argument("--timeout", type=float, default=3.0, help="seconds to listen (default 3)")
     d.add_argument(
@@ -102,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print(format_halls(discover_halls(args.timeout, args.interface)))
             return 0
+        if args.command == "tour":
+            from kiosk.ui import tour as kiosk_tour
+
+            return kiosk_tour.run(Path(args.out), args.only)
         if args.command == "simulate":
             from kiosk import simulate
 

@@ -94,6 +94,24 @@ def test_the_standard_path_visits_every_screen_in_order_and_issues_once() -> Non
     assert screens_spoken(effects + after) == [f"screen.{s.value}" for s in seen[1:]]
 
 
+def test_result_screens_say_the_number_and_where_to_go_or_why_not() -> None:
+    flow = new_flow()
+    walk_to_confirm(flow, NEEDS_ID, resident())
+    flow.confirm()
+    flow.take_effects()
+    flow.issued(IssuedTicket("t1", "B012", "blue", NEEDS_ID.id, 3, 900, (4, 5)))
+    spoken = [e for e in flow.take_effects() if isinstance(e, Speak)]
+    assert spoken == [
+        Speak("screen.ticket", (("number", "B012"), ("colour", "blue"), ("waiting", "3"), ("window", "4")))
+    ]
+    flow.home()
+    walk_to_confirm(flow, NEEDS_ID, resident())
+    flow.confirm()
+    flow.take_effects()
+    flow.refused(Refusal("quota_used"))
+    assert flow.take_effects() == [Speak("screen.refused", (("code", "quota_used"),))]
+
+
 def test_a_card_at_green_age_makes_the_ticket_green_without_asking_and_offers_elder_mode() -> None:
     flow = new_flow()
     flow.start_ticket()
@@ -193,10 +211,13 @@ def test_back_returns_along_the_path_and_is_not_offered_once_a_ticket_is_being_i
     assert flow.screen is Screen.IDENTIFY
     flow.card_read(resident(), TODAY)
     flow.declare_green(None)
+    assert flow.can_go_home
     flow.confirm()
-    assert not flow.can_go_back
+    assert not flow.can_go_back and not flow.can_go_home
     with pytest.raises(FlowError):
         flow.back()
+    flow.issued(ticket())
+    assert flow.can_go_home
 
 
 def test_home_wipes_every_personal_datum() -> None:
@@ -336,5 +357,15 @@ def test_the_idle_clock_warns_twenty_seconds_ahead_extends_ten_times_and_expires
     assert clock.expired(58.0 + 60) and clock.remaining_s(200.0) == 0
     clock.reset(300.0)
     assert clock.can_extend
+    assert clock.timeout_s == 60
     clock.touch(300.0, elder=True)
-    assert clock.remaining_s(300.0) == 120
+    assert clock.remaining_s(300.0) == 120 and clock.timeout_s == 120
+
+
+@given(st.floats(0, 1e6, allow_nan=False))
+def test_the_countdown_starts_at_the_whole_timeout_whatever_the_clock_reads(now: float) -> None:
+    # 1061.9 - 1001.9 is 60.000000000000114 in floating point: the countdown must still say 60, not 61.
+    clock = IdleClock(IdleSettings(timeout_s=60), now=now)
+    assert clock.remaining_s(now) == 60
+    clock.touch(now + 1.9)
+    assert clock.remaining_s(now + 1.9) == 60

@@ -30,6 +30,11 @@ class IdleClock:
     def _timeout(self) -> float:
         return self.settings.elder_timeout_s if self.elder else self.settings.timeout_s
 
+    @property
+    def timeout_s(self) -> float:
+        """The whole timeout in the current mode: what the countdown starts from."""
+        return self._timeout()
+
     def touch(self, now: float, *, elder: bool | None = None) -> None:
         """Any tap or device event: the resident is still there."""
         if elder is not None:
@@ -38,7 +43,9 @@ class IdleClock:
 
     def remaining_s(self, now: float) -> int:
         """Whole seconds left, as the countdown shows them (never below zero)."""
-        return max(0, math.ceil(self._deadline - now))
+        # Rounded to a microsecond first: deadline - now carries float noise (60.000000000000114), and the
+        # ceiling of that would show a 60 s timeout as 61.
+        return max(0, math.ceil(round(self._deadline - now, 6)))
 
     def warning(self, now: float) -> bool:
         return 0 < self._deadline - now <= self.settings.warn_s

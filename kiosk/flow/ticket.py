@@ -91,6 +91,11 @@ class TicketFlow:
     def can_go_back(self) -> bool:
         return bool(self._history) and self.screen not in (Screen.ISSUING, Screen.TICKET)
 
+    @property
+    def can_go_home(self) -> bool:
+        """Not while a ticket is being issued: leaving then would strand a number nobody sees."""
+        return self.screen not in (Screen.HOME, Screen.ISSUING)
+
     def take_effects(self) -> list[Effect]:
         out, self._effects = self._effects, []
         return out
@@ -267,7 +272,22 @@ class TicketFlow:
         self._announce()
 
     def _announce(self) -> None:
-        self._effects.append(Speak(f"screen.{self.screen.value}"))
+        self._effects.append(Speak(f"screen.{self.screen.value}", self._prompt_params()))
+
+    def _prompt_params(self) -> tuple[tuple[str, str], ...]:
+        """What a result screen's prompt says besides its words: the number and where to go, or which
+        refusal. Never the green reason."""
+        t = self.ticket
+        if self.screen in (Screen.TICKET, Screen.REPRINT_OFFER) and t is not None:
+            params = [("number", t.number), ("colour", t.colour)]
+            if t.waiting_ahead is not None:
+                params.append(("waiting", str(t.waiting_ahead)))
+            if t.windows:
+                params.append(("window", str(t.windows[0])))
+            return tuple(params)
+        if self.screen in (Screen.REFUSED, Screen.CLOSED) and self.refusal is not None:
+            return (("code", self.refusal.code),)
+        return ()
 
     def _expect(self, *screens: Screen) -> None:
         if self.screen not in screens:
