@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
@@ -40,11 +40,10 @@ _SET_STREAK = (
 class Counters(ServiceBase):
     # --- counters: calling and serving ------------------------------------------------------------
 
-    def _ready_counter(self, conn: Connection, counter_id: str) -> Row[Any]:
-        counter = self._counter(conn, counter_id)
+    def _ready_counter(self, conn: Connection, counter_id: str) -> Any:
+        counter, busy = self._counter_and_active(conn, counter_id)
         if counter.paused:
             raise HallError("counter_paused", f"counter {counter_id} is paused; resume it first")
-        busy = self._active_at(conn, counter_id)
         if busy is not None:
             raise HallError(
                 "counter_busy",
@@ -55,21 +54,22 @@ class Counters(ServiceBase):
         return counter
 
     def _mark_called(
-        self, tx: Tx, counter: Row[Any], ticket: Row[Any], streak: int, reason: str
+        self, tx: Tx, counter: Any, ticket: Any, streak: int, reason: str
     ) -> dict[str, Any]:
         row = tx.conn.execute(
             _CALL_TICKET, {"k_ticket": ticket.id, "k_counter": counter.id, "k_now": tx.now}
         ).first()
         if row is None:  # the writer is single-threaded, so this would be a bug, not a race
             raise HallError("ticket_not_waiting", f"ticket {ticket.number} is no longer waiting")
-        tx.conn.execute(_SET_STREAK, {"k_counter": counter.id, "k_streak": streak})
+        if streak != counter.streak:
+            tx.conn.execute(_SET_STREAK, {"k_counter": counter.id, "k_streak": streak})
         tx.emit(
             "ticket.called",
             {"ticket": self._ticket_brief(row, counter.window), "reason": reason},
             ticket_id=row.id,
             counter_id=counter.id,
         )
-        return self._ticket_view(tx.conn, row, tx.now, staff=True)
+        return self._ticket_view(tx.conn, row, tx.now, staff=True, counter=counter)
 
     def call_next(self, counter_id: str) -> dict[str, Any] | None:
         def cmd(tx: Tx) -> dict[str, Any] | None:
@@ -106,11 +106,10 @@ class Counters(ServiceBase):
         return self.writer.run(cmd)
 
     def _counter_action(
-        self, counter_id: str, action: str, apply: Callable[[Tx, Row[Any], Row[Any]], dict[str, Any]]
+        self, counter_id: str, action: str, apply: Callable[[Tx, Any, Any], dict[str, Any]]
     ) -> dict[str, Any]:
         def cmd(tx: Tx) -> dict[str, Any]:
-            counter = self._counter(tx.conn, counter_id)
-            ticket = self._active_at(tx.conn, counter_id)
+            counter, ticket = self._counter_and_active(tx.conn, counter_id)
             if ticket is None:
                 raise HallError("no_current_ticket", f"counter {counter_id} has no called or serving ticket")
             self._transition(ticket, action)
@@ -164,7 +163,7 @@ class Counters(ServiceBase):
         """Send the ticket being served to another matter's queue, first in its colour, keeping its number."""
         target = self._matter(matter_id)
 
-        def apply(tx: Tx, counter: Row[Any], ticket: Row[Any]) -> dict[str, Any]:
+        def apply(tx: Tx, counter: Any, ticket: Any) -> dict[str, Any]:
             shared, _ = self._sharing(tx.conn, target.id)
             pos = P.front_position(self._colour_positions(tx.conn, ticket, shared), ticket.position)
             return self._set_ticket(
@@ -194,6 +193,7 @@ class Counters(ServiceBase):
         def cmd(tx: Tx) -> dict[str, Any]:
             counter = self._counter(tx.conn, counter_id)
             if counter.paused != paused:
+                self._counters_changed(tx)
                 tx.conn.execute(
                     update(S.counters)
                     .where(S.counters.c.id == counter_id)
@@ -224,6 +224,7 @@ class Counters(ServiceBase):
                 )
 
         def cmd(tx: Tx) -> tuple[dict[str, Any], bool]:
+            self._counters_changed(tx)
             c = S.counters.c
             values = {
                 "window": window,
@@ -259,6 +260,7 @@ class Counters(ServiceBase):
                 raise HallError(
                     "counter_has_active_ticket", f"counter {counter_id} still has a called or serving ticket"
                 )
+            self._counters_changed(tx)
             tx.conn.execute(delete(S.counters).where(S.counters.c.id == counter_id))
             tx.emit(
                 "counter.removed",
