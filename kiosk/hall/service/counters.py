@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -53,9 +54,7 @@ class Counters(ServiceBase):
             )
         return counter
 
-    def _mark_called(
-        self, tx: Tx, counter: Any, ticket: Any, streak: int, reason: str
-    ) -> dict[str, Any]:
+    def _mark_called(self, tx: Tx, counter: Any, ticket: Any, streak: int, reason: str) -> dict[str, Any]:
         row = tx.conn.execute(
             _CALL_TICKET, {"k_ticket": ticket.id, "k_counter": counter.id, "k_now": tx.now}
         ).first()
@@ -72,6 +71,11 @@ class Counters(ServiceBase):
         return self._ticket_view(tx.conn, row, tx.now, staff=True, counter=counter)
 
     def call_next(self, counter_id: str) -> dict[str, Any] | None:
+        return self.submit_call_next(counter_id).result(30.0)
+
+    def submit_call_next(self, counter_id: str) -> Future[dict[str, Any] | None]:
+        """`call_next` without waiting: the future resolves once the call is committed."""
+
         def cmd(tx: Tx) -> dict[str, Any] | None:
             counter = self._ready_counter(tx.conn, counter_id)
             rows = W.deciding_rows(tx.conn, self.today(tx.now), self._served(counter), tx.now)
@@ -81,7 +85,7 @@ class Counters(ServiceBase):
                 return None
             return self._mark_called(tx, counter, rows[decision.ticket_id], decision.streak, decision.reason)
 
-        return self.writer.run(cmd)
+        return self.writer.submit(cmd)
 
     def call_ticket(self, counter_id: str, ticket_id: str) -> dict[str, Any]:
         """Call one chosen waiting ticket out of order (e.g. a resident staff have checked in person)."""
@@ -107,7 +111,7 @@ class Counters(ServiceBase):
 
     def _counter_action(
         self, counter_id: str, action: str, apply: Callable[[Tx, Any, Any], dict[str, Any]]
-    ) -> dict[str, Any]:
+    ) -> Future[dict[str, Any]]:
         def cmd(tx: Tx) -> dict[str, Any]:
             counter, ticket = self._counter_and_active(tx.conn, counter_id)
             if ticket is None:
@@ -115,49 +119,51 @@ class Counters(ServiceBase):
             self._transition(ticket, action)
             return apply(tx, counter, ticket)
 
-        return self.writer.run(cmd)
+        return self.writer.submit(cmd)
+
+    def submit_action(self, counter_id: str, action: str) -> Future[dict[str, Any]]:
+        """Recall, no-show, start or finish the counter's current ticket; resolves once committed."""
+        actions = {
+            "recall": self._recall,
+            "no_show": self._no_show,
+            "start": self._start,
+            "finish": self._finish,
+        }
+        if action not in actions:
+            raise ValueError(f"not a counter action: {action!r}")
+        return self._counter_action(counter_id, action, actions[action])
+
+    def _recall(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.recalled", {"recall": t.recalls + 1}, recalls=t.recalls + 1)
+
+    def _no_show(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.no_show", status=P.Status.NO_SHOW.value, finished_at=tx.now)
+
+    def _start(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.started", status=P.Status.SERVING.value, started_at=tx.now)
+
+    def _finish(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(
+            tx,
+            t,
+            c,
+            "ticket.finished",
+            {"service_s": round(tx.now - (t.started_at or tx.now), 3)},
+            status=P.Status.DONE.value,
+            finished_at=tx.now,
+        )
 
     def recall(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "recall",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.recalled", {"recall": t.recalls + 1}, recalls=t.recalls + 1
-            ),
-        )
+        return self.submit_action(counter_id, "recall").result(30.0)
 
     def no_show(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "no_show",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.no_show", status=P.Status.NO_SHOW.value, finished_at=tx.now
-            ),
-        )
+        return self.submit_action(counter_id, "no_show").result(30.0)
 
     def start(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "start",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.started", status=P.Status.SERVING.value, started_at=tx.now
-            ),
-        )
+        return self.submit_action(counter_id, "start").result(30.0)
 
     def finish(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "finish",
-            lambda tx, c, t: self._set_ticket(
-                tx,
-                t,
-                c,
-                "ticket.finished",
-                {"service_s": round(tx.now - (t.started_at or tx.now), 3)},
-                status=P.Status.DONE.value,
-                finished_at=tx.now,
-            ),
-        )
+        return self.submit_action(counter_id, "finish").result(30.0)
 
     def transfer(self, counter_id: str, matter_id: str) -> dict[str, Any]:
         """Send the ticket being served to another matter's queue, first in its colour, keeping its number."""
@@ -187,7 +193,7 @@ class Counters(ServiceBase):
                 transfers=ticket.transfers + 1,
             )
 
-        return self._counter_action(counter_id, "transfer", apply)
+        return self._counter_action(counter_id, "transfer", apply).result(30.0)
 
     def set_paused(self, counter_id: str, paused: bool) -> dict[str, Any]:
         def cmd(tx: Tx) -> dict[str, Any]:
