@@ -54,11 +54,19 @@ class Tx:
     ended: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(
-        self, type_: str, data: dict[str, Any], ticket_id: str | None = None, counter_id: str | None = None
+        self,
+        type_: str,
+        data: dict[str, Any],
+        ticket_id: str | None = None,
+        counter_id: str | None = None,
+        annotation: dict[str, Any] | None = None,
     ) -> Event:
+        """Record an event; `annotation`, if the command already read what `annotate` would, replaces it."""
         if self.actor is not None and "by" not in data:
             data = {**data, "by": self.actor}
-        if self.annotate is not None:
+        if annotation is not None:
+            data = {**data, **annotation}
+        elif self.annotate is not None:
             extra = self.annotate(self.conn, self.now, type_)
             if extra:
                 data = {**data, **extra}

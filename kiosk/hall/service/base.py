@@ -272,8 +272,10 @@ class ServiceBase:
         now: float,
         staff: bool = False,
         counter: Row[Any] | None = None,
+        ahead: tuple[int, int] | None = None,
     ) -> dict[str, Any]:
-        """The ticket as its holder and staff see it; `counter`, if the caller has it, saves reading it."""
+        """The ticket as its holder and staff see it. `counter` and `ahead` (waiting ahead, estimated wait),
+        if the caller has them, save reading them."""
         m = self.catalogue.matter(row.matter)
         if counter is not None and counter.id == row.counter_id:
             window = counter.window
@@ -291,7 +293,7 @@ class ServiceBase:
             estimated_wait_s=None,
         )
         if row.status == P.Status.WAITING:
-            view["waiting_ahead"], view["estimated_wait_s"] = self._ahead(conn, row, now)
+            view["waiting_ahead"], view["estimated_wait_s"] = ahead or self._ahead(conn, row, now)
         if staff:
             view["green_reason"] = row.green_reason
             view["recalls"] = row.recalls
