@@ -257,3 +257,65 @@ class LineReader:
 
     def json(self, timeout: float) -> dict[str, Any]:
         return dict(json.loads(self.line(timeout)))
+
+
+# --- round trips ----------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def counted_statements(engine: Any) -> Iterator[list[str]]:
+    """Every statement `engine` sends while the block runs, BEGIN and COMMIT included (one round trip each
+    on PostgreSQL), as the first word of each."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        word = sql.split(None, 1)[0].upper()
+        if word != "BEGIN":  # SQLite's BEGIN IMMEDIATE, sent for the "begin" event already counted
+            seen.append(word)
+
+    hooks = {
+        "before_cursor_execute": statement,
+        "begin": lambda _conn: seen.append("BEGIN"),
+        "commit": lambda _conn: seen.append("COMMIT"),
+        "rollback": lambda _conn: seen.append("ROLLBACK"),
+    }
+    for name, fn in hooks.items():
+        event.listen(engine, name, fn)
+    try:
+        yield seen
+    finally:
+        for name, fn in hooks.items():
+            event.remove(engine, name, fn)
+
+
+def hall_round_trips(url: str) -> dict[str, list[str]]:
+    """The statements one ticket issue (with an idempotency key), one call-next and one no-show send to the
+    database at `url` (a fresh, empty hall), each as the list `counted_statements` gives."""
+    from kiosk.config import load_config
+    from kiosk.hall.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
+    from kiosk.hall.service import HallService, Principal
+    from kiosk.hall.store import open_store
+
+    store = open_store(url)
+    svc = HallService(load_config(), load_catalogue(DEFAULT_CATALOGUE_PATH), store)
+    out: dict[str, list[str]] = {}
+    try:
+        svc.put_counter("c1", 1, "一号窗口", "Window 1", [], ["social"])
+        for _ in range(3):  # warm: the day's numbering row and the counter sets exist
+            svc.issue_ticket("pension_enrol")
+        kiosk = Principal(1, "kiosk", "kiosk")
+        steps = {
+            "issue": lambda: svc.issue_ticket("pension_enrol", principal=kiosk, idempotency_key="k1"),
+            "call_next": lambda: svc.call_next("c1"),
+            "no_show": lambda: svc.no_show("c1"),
+        }
+        for name, step in steps.items():
+            with counted_statements(store.write) as seen:
+                step()
+            out[name] = list(seen)
+    finally:
+        svc.close()
+        store.dispose()
+    return out

@@ -38,7 +38,12 @@ def resident(age: int = 35, *, expired: bool = False, number_ok: bool = True) ->
 
 def ticket(number: str = "B001", *, reprint: bool = False) -> IssuedTicket:
     return IssuedTicket(
-        id="t1", number=number, colour="blue", matter=NEEDS_ID.id, waiting_ahead=2, estimated_wait_s=600,
+        id="t1",
+        number=number,
+        colour="blue",
+        matter=NEEDS_ID.id,
+        waiting_ahead=2,
+        estimated_wait_s=600,
         reprint=reprint,
     )
 
@@ -85,8 +90,14 @@ def test_the_standard_path_visits_every_screen_in_order_and_issues_once() -> Non
     flow.issued(ticket())
     seen.append(flow.screen)
     assert seen == [
-        Screen.HOME, Screen.CATEGORIES, Screen.MATTERS, Screen.IDENTIFY, Screen.GREEN_REASONS,
-        Screen.CONFIRM, Screen.ISSUING, Screen.TICKET,
+        Screen.HOME,
+        Screen.CATEGORIES,
+        Screen.MATTERS,
+        Screen.IDENTIFY,
+        Screen.GREEN_REASONS,
+        Screen.CONFIRM,
+        Screen.ISSUING,
+        Screen.TICKET,
     ]
     after = flow.take_effects()
     assert Print(ticket()) in after
@@ -145,8 +156,9 @@ def test_a_matter_that_needs_no_id_skips_identify_and_sends_no_person_key() -> N
     assert issue.person_key is None
 
 
-@pytest.mark.parametrize(("card", "problem"), [(resident(expired=True), "expired"),
-                                               (resident(number_ok=False), "bad_number")])
+@pytest.mark.parametrize(
+    ("card", "problem"), [(resident(expired=True), "expired"), (resident(number_ok=False), "bad_number")]
+)
 def test_an_expired_card_or_a_bad_check_digit_is_explained_and_the_resident_stays_on_identify(
     card: Resident, problem: str
 ) -> None:
@@ -177,8 +189,14 @@ def test_the_same_person_waiting_for_the_same_matter_is_offered_a_reprint_not_a_
     assert Reprint("t1") in flow.take_effects()
 
 
-@pytest.mark.parametrize(("code", "screen"), [("hall_closed", Screen.CLOSED), ("quota_used", Screen.REFUSED),
-                                              ("outside_ticket_hours", Screen.REFUSED)])
+@pytest.mark.parametrize(
+    ("code", "screen"),
+    [
+        ("hall_closed", Screen.CLOSED),
+        ("quota_used", Screen.REFUSED),
+        ("outside_ticket_hours", Screen.REFUSED),
+    ],
+)
 def test_refusals_lead_to_their_screen(code: str, screen: Screen) -> None:
     flow = new_flow()
     walk_to_confirm(flow, NEEDS_ID, resident())
@@ -228,7 +246,11 @@ def test_home_wipes_every_personal_datum() -> None:
     flow.home()
     assert flow.screen is Screen.HOME
     assert (flow.resident, flow.green_reason, flow.ticket, flow.matter, flow.pending_issue) == (
-        None, None, None, None, None,
+        None,
+        None,
+        None,
+        None,
+        None,
     )
 
 

@@ -24,6 +24,7 @@ from kiosk.hall import schema as S
 from kiosk.hall.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue
 from kiosk.hall.service import HallService
 from kiosk.hall.service import waiting as W
+from kiosk.hall.service.counts import counts_from_rows, waiting_counts
 from kiosk.hall.store import Store, database_url, open_store
 from tests.support import Postgres
 
@@ -160,6 +161,11 @@ def test_waiting_ahead_from_counters_equals_the_policy_over_all(
         for r in waiting:
             expected = P.waiting_ahead(W.candidate(r), everyone, now, policy)
             assert W.waiting_ahead(conn, r, shared, now, policy) == expected, r.id
+            if not P.is_begun(W.candidate(r), now):
+                # The issue path's read: the same place, and the day's counts, in one round trip.
+                ahead, day_rows = W.ahead_and_day_counts(conn, r, shared, now, policy)
+                assert ahead == expected, r.id
+                assert counts_from_rows(day_rows) == waiting_counts(conn, r.day)
         # The triggers' counters agree with a plain count after every kind of change.
         counted: dict[tuple[str, str, str], int] = {}
         for r in conn.execute(select(S.tickets).where(S.tickets.c.status == "waiting")).all():

@@ -50,13 +50,23 @@ class Tx:
     events: list[Event] = field(default_factory=list)
     actor: dict[str, str] | None = None
     annotate: Annotate | None = None
+    # Run once the transaction has ended, committed or rolled back (e.g. to drop a cache of what it changed).
+    ended: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(
-        self, type_: str, data: dict[str, Any], ticket_id: str | None = None, counter_id: str | None = None
+        self,
+        type_: str,
+        data: dict[str, Any],
+        ticket_id: str | None = None,
+        counter_id: str | None = None,
+        annotation: dict[str, Any] | None = None,
     ) -> Event:
+        """Record an event; `annotation`, if the command already read what `annotate` would, replaces it."""
         if self.actor is not None and "by" not in data:
             data = {**data, "by": self.actor}
-        if self.annotate is not None:
+        if annotation is not None:
+            data = {**data, **annotation}
+        elif self.annotate is not None:
             extra = self.annotate(self.conn, self.now, type_)
             if extra:
                 data = {**data, **extra}
@@ -171,12 +181,29 @@ class Writer:
         self, conn: Connection, batch: list[_Command], isolate: bool
     ) -> list[tuple[_Command, bool, Any, list[Event]]] | None:
         """Run `batch` in one transaction; None if a command failed and only a rerun can spare the rest."""
+        ended: list[Callable[[], None]] = []
+        try:
+            return self._attempt_in(conn, batch, isolate, ended)
+        finally:
+            for fn in ended:
+                try:
+                    fn()
+                except Exception:
+                    log.exception("an end-of-transaction hook failed")
+
+    def _attempt_in(
+        self,
+        conn: Connection,
+        batch: list[_Command],
+        isolate: bool,
+        ended: list[Callable[[], None]],
+    ) -> list[tuple[_Command, bool, Any, list[Event]]] | None:
         outcomes: list[tuple[_Command, bool, Any, list[Event]]] = []
         # A lone command needs no savepoint: if it fails, rolling back the transaction is the same thing.
         alone = len(batch) == 1
         with conn.begin() as root:
             for cmd in batch:
-                tx = Tx(conn, self._clock(), actor=cmd.actor, annotate=self.annotate)
+                tx = Tx(conn, self._clock(), actor=cmd.actor, annotate=self.annotate, ended=ended)
                 sp = conn.begin_nested() if isolate and not alone else None
                 try:
                     result = cmd.fn(tx)

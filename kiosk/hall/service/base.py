@@ -10,10 +10,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, Update, bindparam, func, select, update
 
 from kiosk.config import Config
 from kiosk.hall import policy as P
@@ -28,14 +30,32 @@ from kiosk.hall.writer import Tx, Writer
 log = logging.getLogger(__name__)
 
 # Built once: a statement constructed per call costs more Python than the database spends on it.
-_COUNTERS_KEY = select(func.count(), func.max(S.counters.c.updated_at), func.sum(S.counters.c.updated_at))
 _SELECT_COUNTER = select(S.counters).where(S.counters.c.id == bindparam("k_counter"))
 _SELECT_WINDOW = select(S.counters.c.window).where(S.counters.c.id == bindparam("k_counter"))
 _SELECT_TICKET = select(S.tickets).where(S.tickets.c.id == bindparam("k_ticket"))
-_SELECT_ACTIVE = select(S.tickets).where(
-    S.tickets.c.counter_id == bindparam("k_counter"),
-    S.tickets.c.status.in_([P.Status.CALLED.value, P.Status.SERVING.value]),
+_ACTIVE = S.tickets.c.status.in_([P.Status.CALLED.value, P.Status.SERVING.value])
+_SELECT_ACTIVE = select(S.tickets).where(S.tickets.c.counter_id == bindparam("k_counter"), _ACTIVE)
+# A counter and its called or serving ticket (if any) in one round trip: every counter action needs both.
+_ACTIVE_PREFIX = "active_"
+_SELECT_COUNTER_ACTIVE = (
+    select(S.counters, *(c.label(_ACTIVE_PREFIX + c.name) for c in S.tickets.c))
+    .select_from(S.counters.outerjoin(S.tickets, (S.tickets.c.counter_id == S.counters.c.id) & _ACTIVE))
+    .where(S.counters.c.id == bindparam("k_counter"))
 )
+_COUNTER_COLS = tuple(c.name for c in S.counters.c)
+_ACTIVE_COLS = tuple((_ACTIVE_PREFIX + c.name, c.name) for c in S.tickets.c)
+
+
+@lru_cache(maxsize=64)
+def _update_ticket(columns: tuple[str, ...]) -> Update:
+    """An UPDATE of a ticket's `columns`, built once per set of them (constructing it per call showed in the
+    profile). The changed row comes back from it: reading it again would be one more round trip."""
+    return (
+        update(S.tickets)
+        .where(S.tickets.c.id == bindparam("k_ticket"))
+        .values({c: bindparam("v_" + c) for c in columns})
+        .returning(*S.tickets.c)
+    )
 
 
 ROLES = ("kiosk", "display", "counter", "technician", "admin")
@@ -81,7 +101,11 @@ class ServiceBase:
         with store.read.connect() as conn:
             last = conn.execute(select(func.max(S.events.c.seq))).scalar() or 0
         self.hub = EventHub(int(last))
-        self._counter_cache: tuple[tuple[Any, ...], list[tuple[frozenset[str], bool]]] | None = None
+        # (version it was read at, each counter's served matters and whether it is paused); see _counter_sets.
+        self._counter_cache: tuple[int, list[tuple[frozenset[str], bool]]] | None = None
+        self._counter_version = 0
+        self._counters_changing = 0
+        self._counters_lock = threading.Lock()
         self._service_means: dict[str, tuple[float, float]] = {}
         self._day: tuple[float, float, str] = (0.0, 0.0, "")
         self.writer = Writer(store.write, self.hub.publish, clock)
@@ -132,6 +156,17 @@ class ServiceBase:
             raise HallError("unknown_counter", f"there is no counter {counter_id!r}", {"counter": counter_id})
         return row
 
+    def _counter_and_active(self, conn: Connection, counter_id: str) -> tuple[Any, Any | None]:
+        """The counter's row and its called or serving ticket's row (None if it has none)."""
+        row = conn.execute(_SELECT_COUNTER_ACTIVE, {"k_counter": counter_id}).first()
+        if row is None:
+            raise HallError("unknown_counter", f"there is no counter {counter_id!r}", {"counter": counter_id})
+        m = row._mapping
+        counter = SimpleNamespace(**{k: m[k] for k in _COUNTER_COLS})
+        if m[_ACTIVE_PREFIX + "id"] is None:
+            return counter, None
+        return counter, SimpleNamespace(**{name: m[label] for label, name in _ACTIVE_COLS})
+
     def _ticket(self, conn: Connection, ticket_id: str) -> Row[Any]:
         row = conn.execute(_SELECT_TICKET, {"k_ticket": ticket_id}).first()
         if row is None:
@@ -157,16 +192,33 @@ class ServiceBase:
     def _counter_sets(self, conn: Connection) -> list[tuple[frozenset[str], bool]]:
         """Each counter's served matters and whether it is paused, cached while the counters are unchanged.
 
-        The cache key is read through `conn`, so a transaction always sees its own view of the counters and a
-        rolled-back change can never stick in the cache.
+        Counters change only through this process's writer (the API's counter commands), and each such
+        command calls `_counters_changed`; checking the table instead would cost a round trip per request.
+        A set read at a version that has moved on since is never used.
         """
-        key = tuple(conn.execute(_COUNTERS_KEY).one())
+        version = self._counter_version
         cached = self._counter_cache
-        if cached is not None and cached[0] == key:
+        if not self._counters_changing and cached is not None and cached[0] == version:
             return cached[1]
         sets = [(frozenset(self._served(r)), bool(r.paused)) for r in conn.execute(select(S.counters)).all()]
-        self._counter_cache = (key, sets)
+        # While a change is uncommitted, what was read may be rolled back: used once, not kept.
+        if not self._counters_changing:
+            self._counter_cache = (version, sets)
         return sets
+
+    def _counters_changed(self, tx: Tx) -> None:
+        """Call before a command changes a counter's matters, groups or pause; drops the cached sets."""
+        with self._counters_lock:
+            self._counters_changing += 1
+            self._counter_version += 1
+
+        def ended() -> None:
+            # Committed or rolled back: anything read before or during the change is out of date.
+            with self._counters_lock:
+                self._counter_version += 1
+                self._counters_changing -= 1
+
+        tx.ended.append(ended)
 
     def _mean_service_s(self, conn: Connection, matter: str) -> float:
         """Mean of the matter's last `estimate_window` services, refreshed at most every 30 s."""
@@ -214,10 +266,22 @@ class ServiceBase:
         }
 
     def _ticket_view(
-        self, conn: Connection, row: Row[Any], now: float, staff: bool = False
+        self,
+        conn: Connection,
+        row: Row[Any],
+        now: float,
+        staff: bool = False,
+        counter: Row[Any] | None = None,
+        ahead: tuple[int, int] | None = None,
     ) -> dict[str, Any]:
+        """The ticket as its holder and staff see it. `counter` and `ahead` (waiting ahead, estimated wait),
+        if the caller has them, save reading them."""
         m = self.catalogue.matter(row.matter)
-        view = self._ticket_brief(row, self._window(conn, row.counter_id))
+        if counter is not None and counter.id == row.counter_id:
+            window = counter.window
+        else:
+            window = self._window(conn, row.counter_id)
+        view = self._ticket_brief(row, window)
         view.update(
             matter_name_zh=m.name_zh if m else row.matter,
             matter_name_en=m.name_en if m else row.matter,
@@ -229,7 +293,7 @@ class ServiceBase:
             estimated_wait_s=None,
         )
         if row.status == P.Status.WAITING:
-            view["waiting_ahead"], view["estimated_wait_s"] = self._ahead(conn, row, now)
+            view["waiting_ahead"], view["estimated_wait_s"] = ahead or self._ahead(conn, row, now)
         if staff:
             view["green_reason"] = row.green_reason
             view["recalls"] = row.recalls
@@ -257,12 +321,12 @@ class ServiceBase:
         extra: dict[str, Any] | None = None,
         **values: Any,
     ) -> dict[str, Any]:
-        tx.conn.execute(update(S.tickets).where(S.tickets.c.id == ticket.id).values(**values))
-        row = self._ticket(tx.conn, ticket.id)
+        params = {"k_ticket": ticket.id, **{"v_" + k: v for k, v in values.items()}}
+        row = tx.conn.execute(_update_ticket(tuple(values)), params).one()
         window = counter.window if counter is not None else None
         data = {"ticket": self._ticket_brief(row, window), **(extra or {})}
         tx.emit(event, data, ticket_id=row.id, counter_id=counter.id if counter is not None else None)
-        return self._ticket_view(tx.conn, row, tx.now, staff=True)
+        return self._ticket_view(tx.conn, row, tx.now, staff=True, counter=counter)
 
     def _colour_positions(self, conn: Connection, ticket: Row[Any], shared: Iterable[str]) -> list[float]:
         t = S.tickets.c

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
@@ -40,11 +41,10 @@ _SET_STREAK = (
 class Counters(ServiceBase):
     # --- counters: calling and serving ------------------------------------------------------------
 
-    def _ready_counter(self, conn: Connection, counter_id: str) -> Row[Any]:
-        counter = self._counter(conn, counter_id)
+    def _ready_counter(self, conn: Connection, counter_id: str) -> Any:
+        counter, busy = self._counter_and_active(conn, counter_id)
         if counter.paused:
             raise HallError("counter_paused", f"counter {counter_id} is paused; resume it first")
-        busy = self._active_at(conn, counter_id)
         if busy is not None:
             raise HallError(
                 "counter_busy",
@@ -54,24 +54,28 @@ class Counters(ServiceBase):
             )
         return counter
 
-    def _mark_called(
-        self, tx: Tx, counter: Row[Any], ticket: Row[Any], streak: int, reason: str
-    ) -> dict[str, Any]:
+    def _mark_called(self, tx: Tx, counter: Any, ticket: Any, streak: int, reason: str) -> dict[str, Any]:
         row = tx.conn.execute(
             _CALL_TICKET, {"k_ticket": ticket.id, "k_counter": counter.id, "k_now": tx.now}
         ).first()
         if row is None:  # the writer is single-threaded, so this would be a bug, not a race
             raise HallError("ticket_not_waiting", f"ticket {ticket.number} is no longer waiting")
-        tx.conn.execute(_SET_STREAK, {"k_counter": counter.id, "k_streak": streak})
+        if streak != counter.streak:
+            tx.conn.execute(_SET_STREAK, {"k_counter": counter.id, "k_streak": streak})
         tx.emit(
             "ticket.called",
             {"ticket": self._ticket_brief(row, counter.window), "reason": reason},
             ticket_id=row.id,
             counter_id=counter.id,
         )
-        return self._ticket_view(tx.conn, row, tx.now, staff=True)
+        return self._ticket_view(tx.conn, row, tx.now, staff=True, counter=counter)
 
     def call_next(self, counter_id: str) -> dict[str, Any] | None:
+        return self.submit_call_next(counter_id).result(30.0)
+
+    def submit_call_next(self, counter_id: str) -> Future[dict[str, Any] | None]:
+        """`call_next` without waiting: the future resolves once the call is committed."""
+
         def cmd(tx: Tx) -> dict[str, Any] | None:
             counter = self._ready_counter(tx.conn, counter_id)
             rows = W.deciding_rows(tx.conn, self.today(tx.now), self._served(counter), tx.now)
@@ -81,7 +85,7 @@ class Counters(ServiceBase):
                 return None
             return self._mark_called(tx, counter, rows[decision.ticket_id], decision.streak, decision.reason)
 
-        return self.writer.run(cmd)
+        return self.writer.submit(cmd)
 
     def call_ticket(self, counter_id: str, ticket_id: str) -> dict[str, Any]:
         """Call one chosen waiting ticket out of order (e.g. a resident staff have checked in person)."""
@@ -106,65 +110,66 @@ class Counters(ServiceBase):
         return self.writer.run(cmd)
 
     def _counter_action(
-        self, counter_id: str, action: str, apply: Callable[[Tx, Row[Any], Row[Any]], dict[str, Any]]
-    ) -> dict[str, Any]:
+        self, counter_id: str, action: str, apply: Callable[[Tx, Any, Any], dict[str, Any]]
+    ) -> Future[dict[str, Any]]:
         def cmd(tx: Tx) -> dict[str, Any]:
-            counter = self._counter(tx.conn, counter_id)
-            ticket = self._active_at(tx.conn, counter_id)
+            counter, ticket = self._counter_and_active(tx.conn, counter_id)
             if ticket is None:
                 raise HallError("no_current_ticket", f"counter {counter_id} has no called or serving ticket")
             self._transition(ticket, action)
             return apply(tx, counter, ticket)
 
-        return self.writer.run(cmd)
+        return self.writer.submit(cmd)
+
+    def submit_action(self, counter_id: str, action: str) -> Future[dict[str, Any]]:
+        """Recall, no-show, start or finish the counter's current ticket; resolves once committed."""
+        actions = {
+            "recall": self._recall,
+            "no_show": self._no_show,
+            "start": self._start,
+            "finish": self._finish,
+        }
+        if action not in actions:
+            raise ValueError(f"not a counter action: {action!r}")
+        return self._counter_action(counter_id, action, actions[action])
+
+    def _recall(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.recalled", {"recall": t.recalls + 1}, recalls=t.recalls + 1)
+
+    def _no_show(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.no_show", status=P.Status.NO_SHOW.value, finished_at=tx.now)
+
+    def _start(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(tx, t, c, "ticket.started", status=P.Status.SERVING.value, started_at=tx.now)
+
+    def _finish(self, tx: Tx, c: Any, t: Any) -> dict[str, Any]:
+        return self._set_ticket(
+            tx,
+            t,
+            c,
+            "ticket.finished",
+            {"service_s": round(tx.now - (t.started_at or tx.now), 3)},
+            status=P.Status.DONE.value,
+            finished_at=tx.now,
+        )
 
     def recall(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "recall",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.recalled", {"recall": t.recalls + 1}, recalls=t.recalls + 1
-            ),
-        )
+        return self.submit_action(counter_id, "recall").result(30.0)
 
     def no_show(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "no_show",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.no_show", status=P.Status.NO_SHOW.value, finished_at=tx.now
-            ),
-        )
+        return self.submit_action(counter_id, "no_show").result(30.0)
 
     def start(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "start",
-            lambda tx, c, t: self._set_ticket(
-                tx, t, c, "ticket.started", status=P.Status.SERVING.value, started_at=tx.now
-            ),
-        )
+        return self.submit_action(counter_id, "start").result(30.0)
 
     def finish(self, counter_id: str) -> dict[str, Any]:
-        return self._counter_action(
-            counter_id,
-            "finish",
-            lambda tx, c, t: self._set_ticket(
-                tx,
-                t,
-                c,
-                "ticket.finished",
-                {"service_s": round(tx.now - (t.started_at or tx.now), 3)},
-                status=P.Status.DONE.value,
-                finished_at=tx.now,
-            ),
-        )
+        return self.submit_action(counter_id, "finish").result(30.0)
 
     def transfer(self, counter_id: str, matter_id: str) -> dict[str, Any]:
         """Send the ticket being served to another matter's queue, first in its colour, keeping its number."""
         target = self._matter(matter_id)
 
-        def apply(tx: Tx, counter: Row[Any], ticket: Row[Any]) -> dict[str, Any]:
+        def apply(tx: Tx, counter: Any, ticket: Any) -> dict[str, Any]:
             shared, _ = self._sharing(tx.conn, target.id)
             pos = P.front_position(self._colour_positions(tx.conn, ticket, shared), ticket.position)
             return self._set_ticket(
@@ -188,12 +193,13 @@ class Counters(ServiceBase):
                 transfers=ticket.transfers + 1,
             )
 
-        return self._counter_action(counter_id, "transfer", apply)
+        return self._counter_action(counter_id, "transfer", apply).result(30.0)
 
     def set_paused(self, counter_id: str, paused: bool) -> dict[str, Any]:
         def cmd(tx: Tx) -> dict[str, Any]:
             counter = self._counter(tx.conn, counter_id)
             if counter.paused != paused:
+                self._counters_changed(tx)
                 tx.conn.execute(
                     update(S.counters)
                     .where(S.counters.c.id == counter_id)
@@ -224,6 +230,7 @@ class Counters(ServiceBase):
                 )
 
         def cmd(tx: Tx) -> tuple[dict[str, Any], bool]:
+            self._counters_changed(tx)
             c = S.counters.c
             values = {
                 "window": window,
@@ -259,6 +266,7 @@ class Counters(ServiceBase):
                 raise HallError(
                     "counter_has_active_ticket", f"counter {counter_id} still has a called or serving ticket"
                 )
+            self._counters_changed(tx)
             tx.conn.execute(delete(S.counters).where(S.counters.c.id == counter_id))
             tx.emit(
                 "counter.removed",

@@ -10,6 +10,7 @@ some matters. Counts are public; nothing about a person is in them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -27,9 +28,14 @@ _COUNTED_EVENTS = ("ticket.", "counter.")
 
 def waiting_counts(conn: Connection, day: str) -> dict[str, Any]:
     """{"waiting": {colour: n}, "waiting_by_matter": {matter: {colour: n}}} for `day`; all colours."""
+    return counts_from_rows(conn.execute(_COUNT_WAITING, {"day": day}))
+
+
+def counts_from_rows(rows: Iterable[Any]) -> dict[str, Any]:
+    """The counts' shape from (matter, colour, n) rows of `waiting_counts` with n > 0."""
     by_colour = {c.value: 0 for c in P.Colour}
     by_matter: dict[str, dict[str, int]] = {}
-    for matter, colour, n in conn.execute(_COUNT_WAITING, {"day": day}):
+    for matter, colour, n in rows:
         by_colour[colour] += n
         by_matter.setdefault(matter, {c.value: 0 for c in P.Colour})[colour] = n
     return {"waiting": by_colour, "waiting_by_matter": by_matter}

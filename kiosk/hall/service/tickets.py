@@ -14,6 +14,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
+from kiosk.hall.service import waiting as W
 from kiosk.hall.service.base import (
     RATING_LEVELS,
     RATING_TAGS,
@@ -22,6 +23,7 @@ from kiosk.hall.service.base import (
     ServiceBase,
     _fingerprint,
 )
+from kiosk.hall.service.counts import counts_from_rows
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
@@ -184,11 +186,20 @@ class Tickets(ServiceBase):
                 .values(status="checked_in", ticket_id=ticket_id)
             )
         row = SimpleNamespace(**values)  # what was just inserted; reading it back would cost a query
-        view = self._ticket_view(conn, row, now)
+        ahead: tuple[int, int] | None = None
+        counts: dict[str, Any] | None = None
+        if not P.is_begun(W.candidate(row), now):
+            # Its place in the queue and the event's waiting counts come from one read.
+            shared, open_counters = self._sharing(conn, matter.id)
+            n_ahead, day_rows = W.ahead_and_day_counts(conn, row, shared, now, self.policy)
+            wait = P.estimate_wait_s(n_ahead, self._mean_service_s(conn, matter.id), open_counters)
+            ahead, counts = (n_ahead, wait), counts_from_rows(day_rows)
+        view = self._ticket_view(conn, row, now, ahead=ahead)
         tx.emit(
             "ticket.issued",
             {"ticket": self._ticket_brief(row, None), "appointment": appointment_id is not None},
             ticket_id=ticket_id,
+            annotation=counts,
         )
         return IssueResult(201, view, False)
 

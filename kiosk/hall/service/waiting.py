@@ -119,6 +119,49 @@ _BEGUN_AHEAD = text(
 )
 
 
+@lru_cache(maxsize=256)
+def _day_counts_sql(matters: tuple[str, ...]) -> TextClause:
+    """Every queue's waiting count today, and the target's followers among the shared `matters`: one trip."""
+    return text(
+        "SELECT matter, colour, n FROM waiting_counts WHERE day = :day AND n > 0 UNION ALL "
+        f"SELECT '' AS matter, 'behind' AS colour, count(*) AS n FROM tickets WHERE {_WAITING} "
+        f"AND matter IN ({_in(matters)}) AND colour = :colour AND position >= :position AND id <> :id "
+        f"AND {_NOT_BEGUN}"
+    )
+
+
+def ahead_and_day_counts(
+    conn: Connection, ticket: Any, shared: Iterable[str], now: float, policy: P.QueuePolicy
+) -> tuple[int, list[tuple[str, str, int]]]:
+    """`waiting_ahead` of a waiting ticket that is not a begun appointment (a new ticket, say), and the
+    day's (matter, colour, waiting) rows, which its event carries, read in the same round trip."""
+    if P.is_begun(candidate(ticket), now):
+        raise ValueError("a begun appointment's place is not counted from the queues' counts")
+    matters = tuple(sorted(shared))
+    wanted = set(matters)
+    colour = P.Colour(ticket.colour)
+    params = {
+        "day": ticket.day,
+        "now": now,
+        "colour": colour.value,
+        "position": ticket.position,
+        "id": ticket.id,
+    }
+    rows: list[tuple[str, str, int]] = []
+    counts: dict[str, int] = {}
+    behind = 0
+    for matter, colour_value, n in conn.execute(_day_counts_sql(matters), params):
+        if colour_value == "behind":
+            behind = int(n)
+            continue
+        rows.append((matter, colour_value, int(n)))
+        if matter in wanted:
+            counts[colour_value] = counts.get(colour_value, 0) + int(n)
+    same = counts.get(colour.value, 0) - 1 - behind  # the ticket counts itself: it is waiting
+    higher = sum(n for c, n in counts.items() if P.Colour(c).rank < colour.rank)
+    return P.ahead_from_counts(colour, same, higher, policy), rows
+
+
 def waiting_ahead(
     conn: Connection, ticket: Any, shared: Iterable[str], now: float, policy: P.QueuePolicy
 ) -> int:

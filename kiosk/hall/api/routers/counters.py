@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
+from fastapi.responses import JSONResponse
 
 from kiosk.hall.api.deps import (
     Admin,
@@ -69,9 +71,11 @@ def counter_tickets(counter_id: str, svc: Svc, _: Staff, status: TicketStatus = 
     response_model=StaffTicket,
     responses={204: {"description": "no ticket waits for this counter"}, **E409},
 )
-def call_next(counter_id: str, svc: Svc, _: Staff) -> object:
-    ticket = svc.call_next(counter_id)
-    return Response(status_code=204) if ticket is None else ticket
+async def call_next(counter_id: str, svc: Svc, _: Staff) -> Response:
+    # A counter's busiest calls are awaited on the event loop (no threadpool hop) and returned as built:
+    # the service already produced the documented shape.
+    ticket = await asyncio.wrap_future(svc.submit_call_next(counter_id))
+    return Response(status_code=204) if ticket is None else JSONResponse(ticket)
 
 
 @router.post("/counters/{counter_id}/call", response_model=StaffTicket, responses=E409)
@@ -80,24 +84,28 @@ def call_ticket(counter_id: str, body: CallIn, svc: Svc, _: Staff) -> dict:  # t
     return svc.call_ticket(counter_id, body.ticket)
 
 
+async def _action(svc: Svc, counter_id: str, action: str) -> JSONResponse:
+    return JSONResponse(await asyncio.wrap_future(svc.submit_action(counter_id, action)))
+
+
 @router.post("/counters/{counter_id}/recall", response_model=StaffTicket, responses=E409)
-def recall(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
-    return svc.recall(counter_id)
+async def recall(counter_id: str, svc: Svc, _: Staff) -> JSONResponse:
+    return await _action(svc, counter_id, "recall")
 
 
 @router.post("/counters/{counter_id}/no-show", response_model=StaffTicket, responses=E409)
-def no_show(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
-    return svc.no_show(counter_id)
+async def no_show(counter_id: str, svc: Svc, _: Staff) -> JSONResponse:
+    return await _action(svc, counter_id, "no_show")
 
 
 @router.post("/counters/{counter_id}/start", response_model=StaffTicket, responses=E409)
-def start(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
-    return svc.start(counter_id)
+async def start(counter_id: str, svc: Svc, _: Staff) -> JSONResponse:
+    return await _action(svc, counter_id, "start")
 
 
 @router.post("/counters/{counter_id}/finish", response_model=StaffTicket, responses=E409)
-def finish(counter_id: str, svc: Svc, _: Staff) -> dict:  # type: ignore[type-arg]
-    return svc.finish(counter_id)
+async def finish(counter_id: str, svc: Svc, _: Staff) -> JSONResponse:
+    return await _action(svc, counter_id, "finish")
 
 
 @router.post("/counters/{counter_id}/transfer", response_model=StaffTicket, responses=E409)
