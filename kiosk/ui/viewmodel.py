@@ -21,7 +21,7 @@ from kiosk.flow.model import GREEN_REASONS, IssuedTicket, Resident, Screen
 from kiosk.flow.ticket import Effect, FlowError, Issue, OfferElderMode, Print, Reprint, Speak, TicketFlow
 from kiosk.ui.catalogue_view import CatalogueView
 from kiosk.ui.effects import EffectsPort, IssueOutcome
-from kiosk.ui.signals import emit
+from queue_display.qtapp import emit
 from queue_display.theme import COLOURS
 
 LANGUAGES = ("zh_CN", "en")
