@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--console", action="store_true", help="read `KIND COMMAND` lines on stdin")
 
+    kr = sub.add_parser("run", help="the resident kiosk: the touchscreen app, its devices, the back office")
+    from kiosk.ui.run import add_arguments
+
+    add_arguments(kr)
+
     tour = sub.add_parser(
         "tour", help="render a PNG of every kiosk screen (both modes, both languages, both panel shapes)"
     )
@@ -118,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             token = args.token or (_wait_for_file(args.token_file) if args.token_file else None)
             return simulate.run(Path(args.data), args.report, token, args.console)
         config = load_config(args.config)
+        if args.command == "run":
+            from kiosk.ui import run as kiosk_run
+
+            return kiosk_run.run(args, config)
         if args.command == "doctor":
             from kiosk import doctor
 
