@@ -191,3 +191,33 @@ def test_without_a_display_it_says_so_and_points_to_the_tour(tmp_path: Path) -> 
     )
     assert done.returncode == 2
     assert "no display" in done.stderr and "kiosk tour --out DIR" in done.stderr
+
+
+def test_a_ticket_asked_for_while_the_back_office_is_away_arrives_once_when_it_is_back(
+    tmp_path: Path, hall: Hall, devices: dict[str, Simulator]
+) -> None:
+    config = kiosk_config(tmp_path, hall, devices)
+    kiosk = BoardProcess(["--config", str(config)], tmp_path / "kiosk.log", module=("kiosk", "run"))
+    try:
+        place(kiosk, devices["idcard"], "young")
+        kiosk.ask(cmd="click", name="takeTicket")
+        on_screen(kiosk, "categories")
+        kiosk.ask(cmd="click", name=f"tile_{ORDINARY_CATEGORY}")
+        on_screen(kiosk, "matters")
+        kiosk.ask(cmd="click", name=f"tile_{SOCIAL}")
+        kiosk.ask(cmd="click", name="reason_none")
+        on_screen(kiosk, "confirm")
+        hall.proc.stop()
+        kiosk.ask(cmd="click", name="confirmButton")
+        on_screen(kiosk, "out_of_service")
+        time.sleep(2.0)  # several retries, all unanswered
+        hall.proc.start()
+        ticket = on_screen(kiosk, "ticket", timeout=30)["ticket"]
+        issued = hall.api.get(f"/tickets/{ticket['id']}").json()
+        assert issued["number"] == ticket["number"] and issued["status"] == "waiting"
+        # One request, retried with one key: one ticket, whatever the back office saw of the attempts.
+        queue = hall.api.get("/queue", "display").json()
+        assert sum(queue["waiting"].values()) == 1, queue
+    finally:
+        code = kiosk.close()
+    assert code == 0, kiosk.log()
