@@ -209,7 +209,8 @@ class HallEffects(QObject):
 
     def _print(self, ticket_id: str, reprint: bool) -> None:
         with self._lock:
-            data = self._printable.get(ticket_id)
+            # Taken, not kept: a kiosk issues thousands a week, and a reprint reads the ticket again.
+            data = self._printable.pop(ticket_id, None)
         try:
             if data is None:  # a reprint of a ticket issued elsewhere or before a restart
                 data = self.client.get(f"/tickets/{ticket_id}")
