@@ -11,10 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
-from kiosk.hall.catalogue import CatalogueError
-from kiosk.hall.errors import HallError
-from kiosk.hall.service import ROLES
-from kiosk.hall.store import StoreError
+from kiosk.hall.roles import ROLES
 
 
 def _store_args(p: argparse.ArgumentParser) -> None:
@@ -107,6 +104,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if args.command == "run":
+        # The kiosk never loads the back office: its cold start is what a resident waits for after a reboot.
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        from kiosk.ui import run as kiosk_run
+
+        return kiosk_run.run(args, config)
+    return _hall_command(args)
+
+
+def _hall_command(args: argparse.Namespace) -> int:
+    from kiosk.hall.catalogue import CatalogueError
+    from kiosk.hall.errors import HallError
+    from kiosk.hall.store import StoreError
+
     try:
         if args.command == "discover":
             from kiosk.client.discovery import discover_halls, format_halls
@@ -123,10 +138,6 @@ def main(argv: list[str] | None = None) -> int:
             token = args.token or (_wait_for_file(args.token_file) if args.token_file else None)
             return simulate.run(Path(args.data), args.report, token, args.console)
         config = load_config(args.config)
-        if args.command == "run":
-            from kiosk.ui import run as kiosk_run
-
-            return kiosk_run.run(args, config)
         if args.command == "doctor":
             from kiosk import doctor
 
