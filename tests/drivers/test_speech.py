@@ -359,19 +359,25 @@ def test_a_new_kiosk_prompt_cuts_the_one_playing_and_those_queued(tmp_path: Path
     speech = EspeakSpeech({"aplay_binary": str(script), "call_languages": ["zh_CN", "en"]})
     started = threading.Event()
     speech.add_listener(lambda e: started.set() if e.kind == "started" else None)
+    log = tmp_path / "played.log"
+
+    def plays(n: int) -> bool:
+        deadline = time.monotonic() + 15  # "started" comes just before aplay is launched
+        while time.monotonic() < deadline:
+            if log.exists() and len(log.read_text().splitlines()) >= n:
+                return True
+            time.sleep(0.02)
+        return False
+
     playing = speech.say_phrase("screen.home", "zh_CN")
     queued = speech.say_phrase("screen.categories", "zh_CN")
-    assert started.wait(15)
+    assert started.wait(15) and plays(1)
     assert speech.interrupt() == 2
     assert playing.wait(3) and playing.cut and queued.wait(1) and queued.cut
     assert queued.started_at is None  # dropped before it was synthesized
     started.clear()
     fresh = speech.say_phrase("screen.matters", "en")
-    assert started.wait(15) and not fresh.cut
-    log = tmp_path / "played.log"
-    deadline = time.monotonic() + 5  # "started" comes just before aplay is launched
-    while len(log.read_text().splitlines()) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert started.wait(15) and not fresh.cut and plays(2)
     assert len(log.read_text().splitlines()) == 2
     speech.interrupt()
     speech.close()
