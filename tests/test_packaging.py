@@ -199,7 +199,7 @@ def test_every_data_file_loads_from_the_installed_package(install: Install) -> N
     assert out["matters"] == MATTERS
     assert out["call"].startswith("请") and "号窗口" in out["call"]
     assert out["translations"] == {key: translation for key, (_, _, translation) in expected.items()}
-    assert len(out["translations"]) == 6  # zh_CN and en, for the board, the counter terminal, the rating pad
+    assert len(out["translations"]) == 8  # zh_CN and en: board, counter terminal, rating pad, resident kiosk
 
 
 @pytest.fixture(scope="module")
