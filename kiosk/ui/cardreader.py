@@ -27,7 +27,7 @@ def resident_from_card(card: Card) -> Resident:
         valid_to=card.valid_to,
         number_ok=card.number_error() is None,
         # PERSON KEY: the keyed hash of card.number under the day's key (GET /api/v1/kiosk/day-key, with the
-        # keyed-hash helper of kiosk.client) goes here; until the kiosk has it the back office cannot spot
+        # keyed-hash function of kiosk.client) goes here; until the kiosk has it the back office cannot spot
         # a second ticket for the same person, and the ticket is issued without it.
         person_key=None,
         display_name=mask_name(card.name or card.name_en),
