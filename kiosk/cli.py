@@ -11,10 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
-from kiosk.hall.catalogue import CatalogueError
-from kiosk.hall.errors import HallError
-from kiosk.hall.service import ROLES
-from kiosk.hall.store import StoreError
+from kiosk.hall.roles import ROLES
 
 
 def _store_args(p: argparse.ArgumentParser) -> None:
@@ -80,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--console", action="store_true", help="read `KIND COMMAND` lines on stdin")
 
+    kr = sub.add_parser("run", help="the resident kiosk: the touchscreen app, its devices, the back office")
+    from kiosk.ui.run import add_arguments
+
+    add_arguments(kr)
+
     tour = sub.add_parser(
         "tour", help="render a PNG of every kiosk screen (both modes, both languages, both panel shapes)"
     )
@@ -102,6 +104,24 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if args.command == "run":
+        # The kiosk never loads the back office: its cold start is what a resident waits for after a reboot.
+        try:
+            config = load_config(args.config)
+        except ConfigError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        from kiosk.ui import run as kiosk_run
+
+        return kiosk_run.run(args, config)
+    return _hall_command(args)
+
+
+def _hall_command(args: argparse.Namespace) -> int:
+    from kiosk.hall.catalogue import CatalogueError
+    from kiosk.hall.errors import HallError
+    from kiosk.hall.store import StoreError
+
     try:
         if args.command == "discover":
             from kiosk.client.discovery import discover_halls, format_halls

@@ -56,12 +56,22 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class KioskSettings:
+    hall_url: str
+    token: str
+    device_id: str
+    locale: str
+    outbox: str
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     hall: HallSettings
     queue: QueuePolicy
     server: ServerSettings
     discovery: DiscoverySettings
     display: DisplaySettings
+    kiosk: KioskSettings
     devices: dict[str, dict[str, Any]]
     source: str
 
@@ -144,6 +154,14 @@ def _display(d: dict[str, Any], source: str) -> DisplaySettings:
     return DisplaySettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 
+def _kiosk(k: dict[str, Any], source: str) -> KioskSettings:
+    if k["locale"] not in LOCALES:
+        raise ConfigError(f"{source}: 'kiosk.locale' must be one of {', '.join(LOCALES)}")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,48}", k["device_id"]):
+        raise ConfigError(f"{source}: 'kiosk.device_id' must be 1-48 letters, digits, '.', '_' or '-'")
+    return KioskSettings(**k)
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     with DEFAULTS_PATH.open("rb") as f:
         defaults = tomllib.load(f)
@@ -186,6 +204,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             enabled=merged["discovery"]["enabled"], interfaces=tuple(merged["discovery"]["interfaces"])
         ),
         display=_display(merged["display"], source),
+        kiosk=_kiosk(merged["kiosk"], source),
         devices=devices,
         source=source,
     )

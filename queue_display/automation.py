@@ -26,6 +26,8 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
 
+from queue_display.qtapp import emit
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
@@ -62,9 +64,9 @@ class Automation(QObject):
         for line in sys.stdin:
             if line.strip():
                 self._pending.put(line)
-                self._command.emit("")
+                emit(self._command, "")
         self._pending.put('{"cmd": "quit"}')
-        self._command.emit("")
+        emit(self._command, "")
 
     @Slot(str)
     def _drain(self, _: str) -> None:

@@ -1,12 +1,20 @@
-"""What the counter terminal and the rating pad share on the Qt side: app start-up and a worker for API calls.
+"""The Qt side every hall screen shares (call board, counter terminal, rating pad and the resident kiosk):
+app start-up and fonts, the translator, a leak-free signal `emit`, and a worker for API calls.
 
 A hall API call can take seconds when the back office is restarting, so none runs on the GUI thread: each
 goes to a single-threaded worker (actions stay in the order staff pressed them) and its result comes back
 to the GUI thread as a queued signal.
+
+`SignalInstance.emit()` in PySide6 6.12.0 returns `True` without taking a reference to it. On Python 3.11,
+where `True` is not immortal, every emit steals one reference; after a few thousand emits `True` is freed
+and the interpreter aborts ("bool_dealloc: deallocating True or False"). Every screen therefore emits
+through `emit`, which gives the stolen reference back, only where the leak is measured at import, so a fixed
+PySide6 or Python 3.12+ is left alone.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import sys
@@ -15,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTranslator, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTranslator, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
@@ -26,6 +34,41 @@ from kiosk.resources import LOCALES_DIR
 from queue_display.theme import FONT_FAMILIES
 
 Done = Callable[[bool, Any], None]
+
+
+class _Probe(QObject):
+    ping = Signal()
+
+
+def _emit_steals_a_reference() -> bool:
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    stolen = before - sys.getrefcount(True)
+    for _ in range(max(0, stolen)):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))  # give back what the probe itself lost
+    return stolen > 0
+
+
+EMIT_STEALS_TRUE = _emit_steals_a_reference()
+
+
+def emit(signal: SignalInstance, *args: Any) -> None:
+    """`signal.emit(*args)` without PySide6 6.12.0's lost reference to `True` (see the module docstring)."""
+    result = signal.emit(*args)
+    if EMIT_STEALS_TRUE and (result is True or result is False):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+
+
+def install_translator(app: QCoreApplication, lang: str, catalog: str, who: str) -> QTranslator:
+    """Load `catalog` in `lang` from the locales and install it; a missing .qm shows the source strings."""
+    translator = QTranslator(app)
+    qm = LOCALES_DIR / lang / f"{catalog}.qm"
+    if not translator.load(str(qm)):
+        print(f"{who}: no translation {qm}; showing the source strings", file=sys.stderr)
+    app.installTranslator(translator)
+    return translator
 
 
 class Jobs(QObject):
@@ -44,7 +87,7 @@ class Jobs(QObject):
                 outcome: tuple[bool, Any] = (True, fn())
             except Exception as exc:  # handed to `then`, which shows it
                 outcome = (False, exc)
-            self._finished.emit((then, outcome))
+            emit(self._finished, (then, outcome))
 
         self._pool.submit(work)
 
@@ -123,11 +166,7 @@ def run_qml(
 ) -> int:
     """Load `qml` with `context` properties and the `catalog` translation, then run the event loop."""
     app = app or make_app()
-    translator = QTranslator(app)
-    qm = LOCALES_DIR / locale / f"{catalog}.qm"
-    if not translator.load(str(qm)):
-        print(f"queue-display: no translation {qm}; showing the source strings", file=sys.stderr)
-    app.installTranslator(translator)
+    install_translator(app, locale, catalog, "queue-display")
     engine = QQmlApplicationEngine()
     for key, value in context.items():
         engine.rootContext().setContextProperty(key, value)

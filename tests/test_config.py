@@ -60,3 +60,15 @@ def test_bad_settings_are_named(tmp_path: Path, text: str, words: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such configuration file"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_the_kiosk_table_has_defaults_and_its_values_are_checked(tmp_path: Path) -> None:
+    k = load_config().kiosk
+    assert (k.hall_url, k.token, k.device_id, k.locale, k.outbox) == ("", "", "kiosk-1", "zh_CN", "")
+    text = '[kiosk]\nhall_url = "http://10.0.0.2:8750"\ndevice_id = "k2"\n'
+    given = load_config(write(tmp_path, text)).kiosk
+    assert (given.hall_url, given.device_id) == ("http://10.0.0.2:8750", "k2")
+    with pytest.raises(ConfigError, match=r"kiosk\.locale"):
+        load_config(write(tmp_path, '[kiosk]\nlocale = "fr"\n'))
+    with pytest.raises(ConfigError, match=r"kiosk\.device_id"):
+        load_config(write(tmp_path, '[kiosk]\ndevice_id = "a/b"\n'))

@@ -391,3 +391,25 @@ def test_the_countdown_starts_at_the_whole_timeout_whatever_the_clock_reads(now:
     assert clock.remaining_s(now) == 60
     clock.touch(now + 1.9)
     assert clock.remaining_s(now + 1.9) == 60
+
+
+def test_a_printer_fault_keeps_the_ticket_and_asks_to_remember_the_number() -> None:
+    flow = new_flow()
+    walk_to_confirm(flow, NEEDS_ID, resident(35))
+    flow.confirm()
+    flow.issued(ticket("B007"))
+    flow.take_effects()
+    flow.print_failed("printer_paper_out")
+    assert flow.screen is Screen.TICKET and flow.ticket is not None and flow.ticket.number == "B007"
+    assert flow.print_problem == "printer_paper_out"
+    assert flow.take_effects() == [
+        Speak("ticket.print_failed", (("number", "B007"), ("code", "printer_paper_out")))
+    ]
+    flow.home()
+    assert flow.print_problem is None and flow.ticket is None
+
+
+def test_a_printer_fault_after_the_resident_left_changes_nothing_on_screen() -> None:
+    flow = new_flow()
+    flow.print_failed("printer_offline")
+    assert flow.screen is Screen.HOME and flow.print_problem is None and flow.take_effects() == []

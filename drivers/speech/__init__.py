@@ -34,6 +34,7 @@ OUTPUTS = ("aplay", "wav-dir")
 CHIME_GAP_S = 0.3
 LANG_GAP_S = 0.5
 PROBE_TTL_S = 30.0
+_CUT_POLL_S = 0.05  # how soon an interrupt stops the sound in progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class Utterance:
     duration_s: float = 0.0
     heard: bool = False  # went to an audio device, not only to a file
     wav: Path | None = None  # kept only with output = "wav-dir"
+    cut: bool = False  # interrupted by a newer prompt: dropped from the queue, or stopped while playing
     error: DriverError | None = None
     done: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -122,6 +124,8 @@ class Speech(Driver):
         self._queue: queue.Queue[Utterance | None] = queue.Queue()
         self._pending = 0
         self._ids = itertools.count(1)
+        self._last_id = 0
+        self._cut_upto = 0  # utterances with an id up to this one are cut (interrupt)
         self._worker: threading.Thread | None = None
         self._closed = False
         self._listeners: list[Listener] = []
@@ -233,6 +237,34 @@ class Speech(Driver):
             ) from None
         return path
 
+    def interrupt(self) -> int:
+        """Cut everything queued or playing now, so the next prompt starts at once instead of after it.
+
+        A kiosk screen's prompt is stale the moment the resident moves on; GB/T 37668 also wants sound
+        that plays by itself to be stoppable. Calls queued later are not affected. Returns how many
+        utterances were cut.
+        """
+        with self._lock:
+            self._cut_upto = self._last_id
+            dropped: list[Utterance] = []
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:  # close() is waiting for the worker: keep its sentinel
+                    self._queue.put(None)
+                    break
+                dropped.append(item)
+            playing = self._pending - len(dropped)
+        for item in dropped:
+            item.cut = True
+            self._finish(item)
+        return len(dropped) + max(0, playing)
+
+    def _is_cut(self, item: Utterance) -> bool:
+        return item.id <= self._cut_upto
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until everything queued has been played (or failed); False on timeout."""
         with self._idle:
@@ -270,6 +302,7 @@ class Speech(Driver):
                 raise DriverError("speech.closed", "speech driver closed", "语音已关闭")
             # Ids are handed out under the same lock as the put, so id order is queue order.
             item = Utterance(next(self._ids), kind, segments, repeat, chime, time.monotonic())
+            self._last_id = item.id
             self._pending += 1
             self._queue.put(item)
             if self._worker is None:
@@ -300,6 +333,9 @@ class Speech(Driver):
             self._idle.notify_all()
 
     def _perform(self, item: Utterance) -> None:
+        if self._is_cut(item):
+            item.cut = True
+            return
         with tempfile.TemporaryDirectory(prefix="speech-") as tmp:
             clips: dict[Segment, audio.Samples] = {}
             for seg in item.segments:
@@ -329,23 +365,31 @@ class Speech(Driver):
             else:
                 wav = audio.write_wav(Path(tmp) / "announcement.wav", program)
             play = self.output == "aplay" and self._probe().available
+            if self._is_cut(item):  # cut while it was being synthesized
+                item.cut = True
+                return
             self._counters["announced"] += 1
             item.started_at = time.monotonic()
             self._emit("started", item)
             try:
                 if play:
-                    play_aplay(self.aplay_binary, self.audio_device, wav, item.duration_s)
+                    play_aplay(
+                        self.aplay_binary, self.audio_device, wav, item.duration_s, lambda: self._is_cut(item)
+                    )
                     item.heard = True
                     self._playback_error = None
                     self._counters["played"] += 1
                 else:
                     self._counters["not_heard"] += 1
                     if self.pace > 0:
-                        time.sleep(item.duration_s / self.pace)
+                        end = time.monotonic() + item.duration_s / self.pace
+                        while not self._is_cut(item) and (left := end - time.monotonic()) > 0:
+                            time.sleep(min(left, _CUT_POLL_S))
             except DriverError as exc:
                 item.error = exc
                 self._playback_error = exc
                 self._probe_at = -PROBE_TTL_S  # look at the audio device again on the next status()
+            item.cut = self._is_cut(item)
             item.finished_at = time.monotonic()
             self._emit("finished", item)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +46,34 @@ def probe_aplay(binary: str, device: str | None) -> AudioProbe:
     return AudioProbe(False, f"{NO_DEVICE} (aplay -l lists no sound card)")
 
 
-def play_aplay(binary: str, device: str | None, wav: Path, duration_s: float) -> None:
-    """Play one file to the end; blocking, so the next announcement cannot start over this one."""
+def play_aplay(
+    binary: str,
+    device: str | None,
+    wav: Path,
+    duration_s: float,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> None:
+    """Play one file to the end, or until `cancelled()` (a newer kiosk prompt); blocking, so the next
+    announcement cannot start over this one."""
     cmd = [binary, "-q", *(["-D", device] if device else []), str(wav)]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration_s + 10)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise DriverError("speech.playback", f"aplay failed: {exc}", "播放失败") from None
-    if done.returncode != 0:
-        msg = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+    deadline = time.monotonic() + duration_s + 10
+    while proc.poll() is None:
+        if cancelled() or time.monotonic() > deadline:
+            proc.terminate()
+            try:
+                proc.wait(2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if cancelled():
+                return
+            raise DriverError("speech.playback", "aplay failed: it did not finish in time", "播放失败")
+        time.sleep(0.02)
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if proc.returncode != 0:
+        msg = (stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
         raise DriverError("speech.playback", f"aplay failed: {msg}", "播放失败")

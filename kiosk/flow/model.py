@@ -44,13 +44,13 @@ class Resident:
     """Who is at the kiosk, as far as the flow needs to know: read from the card, gone when the session ends.
 
     `person_key` is the opaque keyed hash the back office uses to spot a second ticket for the same matter
-    today; the flow never looks inside it.
+    today; the flow never looks inside it. None until the kiosk has the day's key from the back office.
     """
 
     birth_date: date
     valid_to: date | None
     number_ok: bool
-    person_key: str
+    person_key: str | None = None
     display_name: str = ""  # already masked by the adapter
 
     def age_on(self, day: date) -> int:

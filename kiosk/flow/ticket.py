@@ -200,6 +200,14 @@ class TicketFlow:
         self._go(Screen.TICKET, remember=False)
         self._effects.append(Print(ticket))
 
+    def print_failed(self, code: str) -> None:
+        """The printer could not print the ticket on screen (out of paper, cover open, offline): the ticket
+        stands, and the screen and the voice ask the resident to photograph or remember the number."""
+        if self.screen is not Screen.TICKET or self.ticket is None:
+            return  # the resident has already gone: the fault still reaches the back office
+        self.print_problem = code
+        self._effects.append(Speak("ticket.print_failed", (("number", self.ticket.number), ("code", code))))
+
     def refused(self, refusal: Refusal, existing: IssuedTicket | None = None) -> None:
         self._expect(Screen.ISSUING, Screen.OUT_OF_SERVICE)
         self.refusal = refusal
@@ -244,6 +252,7 @@ class TicketFlow:
         self.green_reason: str | None = None
         self.card_problem: str | None = None
         self.ticket: IssuedTicket | None = None
+        self.print_problem: str | None = None
         self.refusal: Refusal | None = None
         self._issue_key: str | None = None
 

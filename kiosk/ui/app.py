@@ -6,7 +6,6 @@ effects port and the devices.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import shiboken6
@@ -17,7 +16,7 @@ from PySide6.QtQuick import QQuickWindow
 
 import kiosk.ui.style  # noqa: F401  (registers the Theme singleton before any engine exists)
 from kiosk.ui.viewmodel import KioskViewModel
-from queue_display.qtapp import LOCALES_DIR, make_app
+from queue_display.qtapp import install_translator, make_app
 
 QML_DIR = Path(__file__).with_name("qml")
 CATALOG = "kiosk"
@@ -36,12 +35,7 @@ class Translations:
     def use(self, lang: str) -> None:
         if self._translator is not None:
             self.app.removeTranslator(self._translator)
-        translator = QTranslator(self.app)
-        qm = LOCALES_DIR / lang / f"{CATALOG}.qm"
-        if not translator.load(str(qm)):
-            print(f"kiosk: no translation {qm}; showing the source strings", file=sys.stderr)
-        self.app.installTranslator(translator)
-        self._translator = translator
+        self._translator = install_translator(self.app, lang, CATALOG, "kiosk")
         if self.engine is not None:
             self.engine.retranslate()
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.flow.model import MatterInfo
-from kiosk.hall.catalogue import Catalogue
+from kiosk.hall.catalogue import Catalogue, Category, CounterGroup, Matter
 
 CATEGORY_ICONS: Mapping[str, str] = {
     "social_insurance": "☂",
@@ -70,3 +71,35 @@ def icon(category: str) -> str:
 
 def _pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh_CN" else en
+
+
+def catalogue_from_api(data: Mapping[str, Any]) -> Catalogue:
+    """The catalogue as GET /api/v1/catalogue sends it (categories holding their matters), so the kiosk
+    shows exactly the matters the back office will issue tickets for."""
+    groups = tuple(
+        CounterGroup(str(g["id"]), str(g["name_zh"]), str(g["name_en"]))
+        for g in data.get("counter_groups", ())
+    )
+    categories: list[Category] = []
+    matters: list[Matter] = []
+    for c in data.get("categories", ()):
+        categories.append(Category(str(c["id"]), str(c["name_zh"]), str(c["name_en"])))
+        for m in c.get("matters", ()):
+            matters.append(
+                Matter(
+                    id=str(m["id"]),
+                    category=str(m.get("category", c["id"])),
+                    name_zh=str(m["name_zh"]),
+                    name_en=str(m["name_en"]),
+                    id_required=bool(m["id_required"]),
+                    enterprise=bool(m["enterprise"]),
+                    counter_group=str(m.get("counter_group", "")),
+                    avg_service_s=int(m.get("avg_service_s", 0)),
+                    self_service=bool(m.get("self_service", False)),
+                    materials_zh=tuple(m.get("materials_zh", ())),
+                    materials_en=tuple(m.get("materials_en", ())),
+                    note_zh=str(m.get("note_zh", "")),
+                    note_en=str(m.get("note_en", "")),
+                )
+            )
+    return Catalogue(groups, tuple(categories), tuple(matters))

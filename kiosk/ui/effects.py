@@ -1,9 +1,9 @@
 """The effects port: what the kiosk's flow asks the outside world to do (speak, issue, print, reprint).
 
-The view-model takes the flow's effects and hands each to a port. This slice ships `InProcessEffects`, a
-port that answers in-process (a made-up ticket, speech and prints recorded in lists) for `kiosk tour` and the
-screen tests. The real port — the back-office client on a worker thread, the printer and speech drivers —
-comes next and must keep this interface: `done` is called on the GUI thread, once per issue.
+The view-model takes the flow's effects and hands each to a port. `InProcessEffects` answers in-process (a
+made-up ticket, speech and prints recorded in lists) for `kiosk tour` and the screen tests; the real port,
+`kiosk.ui.port.HallEffects`, uses the back-office client and the printer and speech drivers on worker
+threads. Both keep this interface: `done` is called on the GUI thread, once per issue.
 """
 
 from __future__ import annotations
@@ -43,13 +43,11 @@ class EffectsPort(Protocol):
     def issue(self, request: Issue, done: IssueDone) -> None:
         """Ask the back office for a ticket; call `done` on the GUI thread with its answer."""
 
-    def release(self) -> None:
-        self.hold = False
-        held, self.held = self.held, []
-        for request, done in held:
-            self.issue(request, done)
+    def abandon(self, idempotency_key: str) -> None:
+        """The resident went home before an unanswered issue came through: stop retrying it."""
 
-    def print_ticket(self, ticket: IssuedTicket, lang: str) -> None: ...
+    def print_ticket(self, ticket: IssuedTicket, lang: str) -> None:
+        """Print on a worker thread; a printer fault comes back to the view-model's `print_failed`."""
 
     def reprint(self, ticket_id: str, lang: str) -> None: ...
 
@@ -81,6 +79,7 @@ class InProcessEffects:
         self.hold = False
         self.held: list[tuple[Issue, IssueDone]] = []
         self.existing: IssuedTicket | None = None
+        self.abandoned: list[str] = []
         self._numbers = {colour: 0 for colour in _PREFIX}
         self._issued: dict[str, IssuedTicket] = {}  # by idempotency key: a retry gets the same ticket
 
@@ -125,6 +124,10 @@ class InProcessEffects:
         held, self.held = self.held, []
         for request, done in held:
             self.issue(request, done)
+
+    def abandon(self, idempotency_key: str) -> None:
+        self.abandoned.append(idempotency_key)
+        self.held = [(r, d) for r, d in self.held if r.idempotency_key != idempotency_key]
 
     def print_ticket(self, ticket: IssuedTicket, lang: str) -> None:
         self.printed.append(ticket)

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, Signal
 from PySide6.QtQml import QmlElement, QmlSingleton
 
-from kiosk.ui.signals import emit
 from kiosk.ui.theme import FONTS, Mode, mode, ticket_colours
+from queue_display.qtapp import emit
 
 QML_IMPORT_NAME = "KioskStyle"
 QML_IMPORT_MAJOR_VERSION = 1

@@ -167,6 +167,7 @@ SCENES = (
     Scene("confirm", Tour.to_confirm, landscape=True),
     Scene("issuing", Tour.issuing),
     Scene("ticket", Tour.ticket, landscape=True),
+    Scene("printer-fault", lambda t: (t.ticket(), t.vm.print_failed("printer_paper_out")), landscape=True),
     Scene("reprint-offer", Tour.reprint_offer),
     Scene(
         "quota-used",
@@ -181,7 +182,7 @@ SCENES = (
         ),
     ),
     Scene("closed", lambda t: t.refuse("hall_closed", "The hall is closed today.", "今日大厅休息", **HOURS)),
-    Scene("out-of-service", lambda t: (t.to_confirm(), t.vm.back_office_lost())),
+    Scene("out-of-service", lambda t: t.refuse("unreachable", "", "")),
     Scene("idle-warning", Tour.idle_warning),
     Scene("elder-offer", lambda t: (t.to_identify(), t.card(72)), modes=(False,)),
 )

@@ -21,7 +21,7 @@ from kiosk.flow.model import GREEN_REASONS, IssuedTicket, Resident, Screen
 from kiosk.flow.ticket import Effect, FlowError, Issue, OfferElderMode, Print, Reprint, Speak, TicketFlow
 from kiosk.ui.catalogue_view import CatalogueView
 from kiosk.ui.effects import EffectsPort, IssueOutcome
-from kiosk.ui.signals import emit
+from queue_display.qtapp import emit
 from queue_display.theme import COLOURS
 
 LANGUAGES = ("zh_CN", "en")
@@ -99,6 +99,9 @@ class KioskViewModel(QObject):
     def _card_problem(self) -> str:
         return self.flow.card_problem or ""
 
+    def _print_fault(self) -> str:
+        return self.flow.print_problem or ""
+
     def _card_read(self) -> bool:
         return self.flow.resident is not None
 
@@ -128,6 +131,7 @@ class KioskViewModel(QObject):
     green = Property(bool, _green, notify=screenChanged)
     cardProblem = Property(str, _card_problem, notify=screenChanged)
     cardRead = Property(bool, _card_read, notify=screenChanged)
+    printFault = Property(str, _print_fault, notify=screenChanged)
     ticket = Property("QVariantMap", _ticket, notify=screenChanged)
     refusal = Property("QVariantMap", _refusal, notify=screenChanged)
     greenReasons = Property("QVariantList", lambda self: list(GREEN_REASONS), constant=True)
@@ -177,6 +181,9 @@ class KioskViewModel(QObject):
     @Slot()
     def home(self) -> None:
         self._elder_offer = False
+        if self.flow.pending_issue is not None:
+            # The resident left while the back office was away: stop asking for a number nobody will see.
+            self.port.abandon(self.flow.pending_issue.idempotency_key)
         self._tap(self.flow.home)
         self.idle.reset(self._clock())
         self._update_clock()
@@ -239,11 +246,19 @@ class KioskViewModel(QObject):
     def card_error(self, code: str) -> None:
         self._tap(lambda: self.flow.card_error(code))
 
+    def print_failed(self, code: str) -> None:
+        self._tap(lambda: self.flow.print_failed(code))
+
     def back_office_lost(self) -> None:
-        self._tap(self.flow.unreachable)
+        """Only a resident who is not in the middle of something is sent to the out-of-service screen; one
+        taking a ticket learns it when the issue itself goes unanswered."""
+        if self.flow.screen is Screen.HOME:
+            self._tap(self.flow.unreachable)
 
     def back_office_back(self) -> None:
-        self._tap(self.flow.back_in_service)
+        # A retried issue still on its way moves the flow itself when its answer comes.
+        if self.flow.screen is Screen.OUT_OF_SERVICE and self.flow.pending_issue is None:
+            self._tap(self.flow.back_in_service)
 
     # --- the idle clock ----------------------------------------------------------------------------
 

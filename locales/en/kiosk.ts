@@ -302,6 +302,14 @@
         <translation>Please take your printed ticket and wait for your number to be called.</translation>
     </message>
     <message>
+        <source>⚠ The printer is out of paper — please photograph or remember your number.</source>
+        <translation>⚠ The printer is out of paper — please photograph or remember your number.</translation>
+    </message>
+    <message>
+        <source>⚠ The printer is not working — please photograph or remember your number.</source>
+        <translation>⚠ The printer is not working — please photograph or remember your number.</translation>
+    </message>
+    <message>
         <source>Done</source>
         <translation>Done</translation>
     </message>

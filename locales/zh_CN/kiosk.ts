@@ -299,6 +299,14 @@
         <translation>请取走号票，留意叫号。</translation>
     </message>
     <message>
+        <source>⚠ The printer is out of paper — please photograph or remember your number.</source>
+        <translation>⚠ 打印机缺纸——请拍下或记住您的号码。</translation>
+    </message>
+    <message>
+        <source>⚠ The printer is not working — please photograph or remember your number.</source>
+        <translation>⚠ 打印机暂时无法打印——请拍下或记住您的号码。</translation>
+    </message>
+    <message>
         <source>Done</source>
         <translation>完成</translation>
     </message>

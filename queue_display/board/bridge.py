@@ -17,6 +17,7 @@ from kiosk.client import Event
 from queue_display.board.announcer import Announcer
 from queue_display.board.record import Recorder
 from queue_display.board.state import COLOURS, BoardState
+from queue_display.qtapp import emit
 
 log = logging.getLogger(__name__)
 
@@ -72,19 +73,19 @@ class BoardBridge(QObject):
         self, snapshot: dict[str, Any], since: int, initial: bool, replaced: bool = False
     ) -> None:
         """`replaced`: the connection found the back office's history replaced; only it can tell race-free."""
-        self._snapshot.emit(snapshot, since, initial, replaced)
+        emit(self._snapshot, snapshot, since, initial, replaced)
 
     def post_event(self, event: Event) -> None:
-        self._event.emit(event.as_dict(), time.monotonic())
+        emit(self._event, event.as_dict(), time.monotonic())
 
     def post_connection(self, state: str, error: str = "") -> None:
-        self._connection.emit(state, error)
+        emit(self._connection, state, error)
 
     def post_voice(self, ok: bool, reason: str) -> None:
-        self._voice.emit(ok, reason)
+        emit(self._voice, ok, reason)
 
     def post_hall(self, name: str, name_en: str) -> None:
-        self._hall.emit(name, name_en)
+        emit(self._hall, name, name_en)
 
     # -- on the GUI thread ----------------------------------------------------------------------------
 
@@ -92,8 +93,8 @@ class BoardBridge(QObject):
     def _apply_snapshot(self, snapshot: dict[str, Any], since: int, initial: bool, replaced: bool) -> None:
         if initial:
             self.state.load_snapshot(snapshot, since)
-            self.latestChanged.emit()
-            self.previousChanged.emit()
+            emit(self.latestChanged)
+            emit(self.previousChanged)
         elif replaced:
             log.warning(
                 "the back office's last event is %d, before ours (%d): following anew",
@@ -102,7 +103,7 @@ class BoardBridge(QObject):
             )
             self.state.rebase(since)
         self.state.set_waiting(snapshot.get("waiting") or {})
-        self.waitingChanged.emit()
+        emit(self.waitingChanged)
 
     @Slot(object, float)
     def _apply_event(self, event: dict[str, Any], received: float) -> None:
@@ -113,8 +114,8 @@ class BoardBridge(QObject):
         latest = self.state.latest
         if fresh and latest is not None and latest.seq == event["seq"]:
             self._call_serial += 1
-            self.latestChanged.emit()
-            self.previousChanged.emit()
+            emit(self.latestChanged)
+            emit(self.previousChanged)
             self.recorder.call_applied(
                 latest.seq, kind, latest.number, latest.window, latest.recall, received
             )
@@ -124,7 +125,7 @@ class BoardBridge(QObject):
             data = event.get("data") or {}
             if "waiting" in data:
                 self.state.set_waiting(data["waiting"])
-                self.waitingChanged.emit()
+                emit(self.waitingChanged)
             else:
                 self.on_ticket_event()
 
@@ -133,19 +134,19 @@ class BoardBridge(QObject):
         if (state, error) == (self._connection_state, self._connection_error):
             return
         self._connection_state, self._connection_error = state, error
-        self.connectionChanged.emit()
+        emit(self.connectionChanged)
 
     @Slot(bool, str)
     def _apply_voice(self, ok: bool, reason: str) -> None:
         if (ok, reason) == (self._voice_ok, self._voice_reason):
             return
         self._voice_ok, self._voice_reason = ok, reason
-        self.voiceChanged.emit()
+        emit(self.voiceChanged)
 
     @Slot(str, str)
     def _apply_hall(self, name: str, name_en: str) -> None:
         self._hall_name, self._hall_name_en = name, name_en
-        self.hallChanged.emit()
+        emit(self.hallChanged)
 
     # -- what QML reads -------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from kiosk.client import (
 from kiosk.client.discovery import find_hall
 from queue_display.counter.led import LedWindow
 from queue_display.counter.model import ENDPOINTS, CounterState, matter_names, served_matters, waiting_for
-from queue_display.qtapp import Jobs
+from queue_display.qtapp import Jobs, emit
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 100  # coalesces a burst of events into one re-read
@@ -61,7 +61,7 @@ class CounterBackend(QObject):
         self._dirty = False
         self._queue_stale = True  # the next re-read includes GET /queue
         self._led_on = False
-        self.led = LedWindow(led_settings, lambda ok, code: self._led_result.emit((ok, code)))
+        self.led = LedWindow(led_settings, lambda ok, code: emit(self._led_result, (ok, code)))
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh_now)
         self._retry_timer = QTimer(self, interval=RETRY_MS)
@@ -81,7 +81,7 @@ class CounterBackend(QObject):
 
     def _emit(self) -> None:
         self.model.connected = self._follower_up and not self._api_down
-        self.changed.emit()
+        emit(self.changed)
 
     # --- plumbing ----------------------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ class CounterBackend(QObject):
         assert self.token is not None
         gen, cid = self._generation, self.model.counter_id
         self.link = HallLink(self.hall_url, self.token, self._event.emit, self._follow_state.emit)
-        self.link.start(lambda api: self._read(api, cid, True, True), lambda s: self._ready.emit(s, gen))
+        self.link.start(lambda api: self._read(api, cid, True, True), lambda s: emit(self._ready, s, gen))
 
     @Slot(object, int)
     def _on_ready(self, start: Start[dict[str, Any]], gen: int) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 from kiosk.client import Event, FollowerState, HallClient, HallLink, Link, RatingReceipt, Start
 from kiosk.client.discovery import find_hall
 from kiosk.client.outbox import DeliveryWorker, Item, Outbox, Outcome
+from queue_display.qtapp import emit
 from queue_display.rating.model import RatingFlow, Submission
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,12 @@ class RatingBackend(QObject):
         self.window = start.snapshot
         if self.link.hall_url:
             self.hall_url = self.link.hall_url
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot(object)
     def _on_event(self, ev: Event) -> None:
         if self.flow.on_event(ev.as_dict(), time.monotonic()):
-            self.changed.emit()
+            emit(self.changed)
 
     @Slot(object)
     def _on_follow_state(self, st: FollowerState) -> None:
@@ -92,39 +93,39 @@ class RatingBackend(QObject):
         if st.connected and not self.connected:
             self.delivery.nudge(now=True)  # the back office is back: do not wait out the backoff
         self.connected = st.connected
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot()
     def _on_tick(self) -> None:
         if self.flow.tick(time.monotonic()):
-            self.changed.emit()
+            emit(self.changed)
 
     # --- what the resident does -----------------------------------------------------------------------
 
     @Slot(int)
     def choose(self, level: int) -> None:
         self._queue(self.flow.choose(level, time.monotonic()))
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot(str)
     def toggle(self, tag: str) -> None:
         self.flow.toggle(tag, time.monotonic())
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot()
     def back(self) -> None:
         self.flow.back(time.monotonic())
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot()
     def submit(self) -> None:
         self._queue(self.flow.submit(time.monotonic()))
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot()
     def skip(self) -> None:
         self.flow.skip(time.monotonic())
-        self.changed.emit()
+        emit(self.changed)
 
     @Slot()
     def touch(self) -> None:

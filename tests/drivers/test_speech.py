@@ -10,6 +10,7 @@ import re
 import shutil
 import stat
 import threading
+import time
 import wave
 from pathlib import Path
 
@@ -341,4 +342,42 @@ def test_pyttsx3_engine_writes_the_call_with_the_right_voice(
     u = speech.announce_call("G012", 3)
     assert u.wait(15) and u.error is None and u.wav is not None
     _check_speech_wav(u.wav, lo=4, hi=25)
+    speech.close()
+
+
+@needs_espeak
+def test_a_new_kiosk_prompt_cuts_the_one_playing_and_those_queued(tmp_path: Path) -> None:
+    # An aplay that would play for 30 s: only an interrupt ends it early.
+    script = tmp_path / "aplay"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "-l" ]; then echo "card 0: Fake [Fake], device 0: Out [Out]"; exit 0; fi\n'
+        f'echo "$@" >> "{tmp_path}/played.log"\n'
+        "exec sleep 30\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    speech = EspeakSpeech({"aplay_binary": str(script), "call_languages": ["zh_CN", "en"]})
+    started = threading.Event()
+    speech.add_listener(lambda e: started.set() if e.kind == "started" else None)
+    log = tmp_path / "played.log"
+
+    def plays(n: int) -> bool:
+        deadline = time.monotonic() + 15  # "started" comes just before aplay is launched
+        while time.monotonic() < deadline:
+            if log.exists() and len(log.read_text().splitlines()) >= n:
+                return True
+            time.sleep(0.02)
+        return False
+
+    playing = speech.say_phrase("screen.home", "zh_CN")
+    queued = speech.say_phrase("screen.categories", "zh_CN")
+    assert started.wait(15) and plays(1)
+    assert speech.interrupt() == 2
+    assert playing.wait(3) and playing.cut and queued.wait(1) and queued.cut
+    assert queued.started_at is None  # dropped before it was synthesized
+    started.clear()
+    fresh = speech.say_phrase("screen.matters", "en")
+    assert started.wait(15) and not fresh.cut and plays(2)
+    assert len(log.read_text().splitlines()) == 2
+    speech.interrupt()
     speech.close()

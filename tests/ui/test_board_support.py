@@ -118,10 +118,16 @@ class BoardProcess:
     """`python -m queue_display.board --automation --windowed` offscreen; JSON commands over stdin."""
 
     def __init__(
-        self, args: list[str], log_path: Path, prefix: list[str] | None = None, python: Path | None = None
+        self,
+        args: list[str],
+        log_path: Path,
+        prefix: list[str] | None = None,
+        python: Path | None = None,
+        module: tuple[str, ...] = ("queue_display.board",),
     ) -> None:
         """`python`: an installed venv's interpreter, run from the log's folder with nothing of the checkout
-        on its path; by default the board runs from the source tree."""
+        on its path; by default the board runs from the source tree. `module`: another Qt app with the same
+        automation channel (e.g. ("kiosk", "run"))."""
         env = {
             **os.environ,
             "QT_QPA_PLATFORM": "offscreen",
@@ -140,7 +146,7 @@ class BoardProcess:
                 *(prefix or []),
                 str(python or sys.executable),
                 "-m",
-                "queue_display.board",
+                *module,
                 "--automation",
                 "--windowed",
                 *args,

@@ -25,7 +25,7 @@ def test_the_tour_renders_every_screen_and_exits_cleanly(tmp_path: Path) -> None
         text=True,
         timeout=300,
     )
-    # Exit code 134 here was PySide6 freeing `True` after a few thousand signal emits (kiosk/ui/signals.py).
+    # Exit code 134 here was PySide6 freeing `True` after a few thousand emits (queue_display.qtapp.emit).
     assert done.returncode == 0, done.stderr[-3000:]
     assert "TypeError" not in done.stderr, done.stderr[-3000:]
     shots = sorted((tmp_path / "tour").glob("*.png"))

@@ -79,6 +79,22 @@ class KioskMachine(RuleBasedStateMachine):
         self.vm.setElder(elder)
         self.vm.setLanguage(lang)
 
+    @rule(code=st.sampled_from(("printer_paper_out", "printer_cover_open", "printer_offline")))
+    def printer_fails(self, code: str) -> None:
+        on_ticket = self.vm.screen == "ticket"
+        self.vm.print_failed(code)
+        assert self.vm.printFault == (code if on_ticket else "")
+
+    @rule(up=st.booleans())
+    def back_office(self, up: bool) -> None:
+        before = self.vm.screen
+        if up:
+            self.vm.back_office_back()
+        else:
+            self.vm.back_office_lost()
+            # Only an idle kiosk is taken out of service; a resident mid-way keeps their screen.
+            assert self.vm.screen == ("out_of_service" if before == "home" else before)
+
     @rule()
     def mute(self) -> None:
         self.vm.toggleMute()
@@ -108,6 +124,11 @@ class KioskMachine(RuleBasedStateMachine):
             before = len(self.port.spoken)
             self.vm.hearAgain()
             assert len(self.port.spoken) == before
+
+    @invariant()
+    def printer_fault_shows_only_with_its_ticket(self) -> None:
+        if self.vm.printFault:
+            assert self.vm.screen == "ticket" and self.vm.ticket["number"]
 
     @invariant()
     def lang_is_supported(self) -> None:

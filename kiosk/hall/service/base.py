@@ -23,6 +23,7 @@ from kiosk.hall import schema as S
 from kiosk.hall.catalogue import Catalogue, Matter
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import EventHub
+from kiosk.hall.roles import ROLES as ROLES  # re-exported: the service layer names its roles
 from kiosk.hall.service import waiting as W
 from kiosk.hall.store import Store
 from kiosk.hall.writer import Tx, Writer
@@ -58,7 +59,6 @@ def _update_ticket(columns: tuple[str, ...]) -> Update:
     )
 
 
-ROLES = ("kiosk", "display", "counter", "technician", "admin")
 RATING_LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 RATING_TAGS = ("efficiency", "competence", "attitude", "guidance", "environment", "other")
 DEVICE_STATES = ("ok", "degraded", "fault")

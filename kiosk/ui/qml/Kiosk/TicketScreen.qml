@@ -111,17 +111,39 @@ GridLayout {
         }
         KText {
             Layout.fillWidth: true
+            visible: page.vm.printFault === ""
             text: qsTr("Please take your printed ticket and wait for your number to be called.")
             color: Theme.textMuted
+        }
+        // The printer failed: the ticket stands; the resident keeps the number from this screen instead.
+        Rectangle {
+            objectName: "printFault"
+            visible: page.vm.printFault !== ""
+            Layout.fillWidth: true
+            implicitHeight: faultText.implicitHeight + 2 * Theme.spacing
+            color: Theme.warnFill
+            radius: 16
+            border.color: Theme.accent
+            border.width: 3
+            KText {
+                id: faultText
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                font.bold: true
+                text: page.vm.printFault === "printer_paper_out"
+                      ? qsTr("⚠ The printer is out of paper — please photograph or remember your number.")
+                      : qsTr("⚠ The printer is not working — please photograph or remember your number.")
+            }
         }
         Item { Layout.fillHeight: true }
         KButton {
             objectName: "doneButton"
             primary: true
             Layout.fillWidth: true
-            Layout.preferredHeight: Theme.tilePx
+            // With a printer fault the message needs the room; the button still clears the mode's floor.
+            Layout.preferredHeight: page.vm.printFault === "" ? Theme.tilePx : Theme.buttonPx
             text: qsTr("Done")
-            font.pixelSize: Theme.titlePx
+            font.pixelSize: page.vm.printFault === "" ? Theme.titlePx : Theme.bodyPx
             onClicked: page.vm.home()
         }
     }
