@@ -114,6 +114,27 @@ waiting_counts = Table(
     Column("n", Integer, nullable=False),
 )
 
+# Whether staff have closed the hall now (one row, id 1, once anyone has); opening hours live in config.
+hall_state = Table(
+    "hall_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("closed", Boolean, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", Float, nullable=False),
+)
+
+# Tickets issued today per matter with a daily quota (号已取完), bumped in the issuing transaction with
+# `n < quota` in the same statement, so two kiosks can never both take the last number.
+matter_day_counts = Table(
+    "matter_day_counts",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("matter", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 events = Table(
     "events",
     metadata,

@@ -184,6 +184,9 @@ class Health(BaseModel):
     hall: str
     database: str
     last_seq: int
+    taking_tickets: bool = Field(
+        description="the hall is open and not closed by staff; GET /hall/state says more"
+    )
 
 
 class LoginIn(Strict):
@@ -212,3 +215,21 @@ class StaffOut(BaseModel):
     name: str
     created_at: str | None = None
     disabled_at: str | None = None
+
+
+class HallCloseIn(Strict):
+    reason: str = Field(default="", max_length=200, description="shown on the kiosks' closed screen")
+
+
+class HallState(BaseModel):
+    open: bool = Field(description="kiosks give numbers now")
+    in_opening_hours: bool
+    closed_by_staff: bool
+    reason: str
+    closed_since: str | None
+    hours_today: list[str] = Field(description='local "HH:MM-HH:MM" ranges')
+    hours: dict[str, Any] = Field(description="week: ranges per weekday (mon…sun); closed_dates")
+    next_opening: str | None = Field(description="when closed: the next opening, ISO 8601 local time")
+    ticket_hours: list[str] = Field(description="hall-wide ticket hours; empty: whenever open")
+    daily_quota: int = Field(description="hall-wide daily quota per matter; 0: none")
+    time: str

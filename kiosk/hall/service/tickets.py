@@ -19,9 +19,9 @@ from kiosk.hall.service.base import (
     RATING_TAGS,
     IssueResult,
     Principal,
-    ServiceBase,
     _fingerprint,
 )
+from kiosk.hall.service.opening import Opening
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ _BUMP_NUMBER = (
 _INSERT_NUMBER = insert(S.day_sequences)
 
 
-class Tickets(ServiceBase):
+class Tickets(Opening):
     # --- idempotency ------------------------------------------------------------------------------
 
     def _idem_lookup(self, conn: Connection, token_id: int, key: str, fp: str) -> IssueResult | None:
@@ -103,12 +103,16 @@ class Tickets(ServiceBase):
             "issue", {"matter": matter, "green_reason": green_reason, "appointment": appointment}
         )
 
+        # What a kiosk must check before giving a number; staff issuing at a counter decide for themselves
+        # (号已取完 sends the resident to the window).
+        resident = principal is None or principal.role == "kiosk"
+
         def cmd(tx: Tx) -> IssueResult:
             if principal is not None and idempotency_key is not None:
                 replay = self._idem_lookup(tx.conn, principal.token_id, idempotency_key, fp)
                 if replay is not None:
                     return replay
-            result = self._issue(tx, matter, green_reason, appointment)
+            result = self._issue(tx, matter, green_reason, appointment, resident)
             if principal is not None and idempotency_key is not None:
                 self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
             return result
@@ -116,9 +120,16 @@ class Tickets(ServiceBase):
         return self.writer.submit(cmd)
 
     def _issue(
-        self, tx: Tx, matter_id: str | None, green_reason: str | None, appointment_id: str | None
+        self,
+        tx: Tx,
+        matter_id: str | None,
+        green_reason: str | None,
+        appointment_id: str | None,
+        resident: bool = False,
     ) -> IssueResult:
         conn, now = tx.conn, tx.now
+        if resident:
+            self._check_hall_open(now)
         appt_start: float | None = None
         if appointment_id is not None:
             a = conn.execute(select(S.appointments).where(S.appointments.c.id == appointment_id)).first()
@@ -153,6 +164,9 @@ class Tickets(ServiceBase):
         matter = self._matter(matter_id)
         colour = P.choose_colour(matter.enterprise, green_reason)
         day = self.today(now)
+        if resident and appointment_id is None:  # a booked slot is the appointment's own ticket hour
+            self._check_ticket_hours(now, matter)
+            self._take_quota(conn, day, matter)
         n = self._next_number(conn, day, colour)
         ticket_id = secrets.token_urlsafe(16)
         values = {

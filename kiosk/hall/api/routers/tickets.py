@@ -48,7 +48,11 @@ async def issue_ticket(
     who: Issuer,
     key: IdemKey,
 ) -> JSONResponse:
-    """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two."""
+    """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two.
+
+    A kiosk is refused (409) with `hall_closed` (details: hours, next_opening, closed_by_staff, reason),
+    `outside_ticket_hours` (details: ticket_hours) or `quota_used` (details: daily_quota); a counter's
+    token is not, since staff decide at the desk."""
     # The hall's busiest call: awaited on the event loop (no threadpool hop) and returned as built, since
     # the service already produced the documented shape.
     future = svc.submit_issue(
