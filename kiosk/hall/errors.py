@@ -48,6 +48,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "hall_closed": (409, "大厅现在不取号，请在开放时间内前来"),
     "outside_ticket_hours": (409, "该事项现在不在取号时间段内"),
     "quota_used": (409, "该事项今日号已取完，如窗口空闲请直接到窗口咨询"),
+    "already_waiting": (409, "您今天已经取过这个事项的号,可以补打原号票"),
+    "invalid_person_key": (422, "身份识别码格式不正确"),
     "invalid_slot": (422, "预约时段不正确"),
     "bad_credentials": (401, "用户名或密码不正确"),
     "too_many_attempts": (429, "密码错误次数过多,请稍后再试"),

@@ -1,7 +1,8 @@
 """Tables of the hall store, as SQLAlchemy Core metadata (the migrations create them; tests compare the two).
 
 Times are epoch seconds (float) so SQLite and PostgreSQL store and compare them alike; business days are
-ISO dates ('2026-11-23') so numbering can be keyed by them. No table holds a name or an ID-card number.
+ISO dates ('2026-11-23') so numbering can be keyed by them. No table holds a name or an ID-card number
+(see day_keys).
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ tickets = Table(
     Column("recalls", Integer, nullable=False, default=0),
     Column("transfers", Integer, nullable=False, default=0),
     Column("rating", Integer, nullable=True),
+    # HMAC-SHA256 of the resident's ID number under the day's secret (day_keys), computed by the kiosk: it
+    # recognises the same person today and means nothing once the secret is gone; housekeeping clears it.
+    Column("person_key", String(64), nullable=True),
     UniqueConstraint("day", "number"),
     Index(None, "status", "day"),
     # The calling rule needs only a few rows (policy.deciding): per matter and colour its head in order of
@@ -100,6 +104,18 @@ tickets = Table(
     Index(None, "day", "status", "colour", "appointment_start"),
     # The mean service time of a matter reads its most recent finished tickets.
     Index(None, "matter", "finished_at"),
+    # "Already waiting" and "my tickets today" find a person's few tickets of the day.
+    Index(None, "day", "person_key"),
+)
+
+# One random secret per business day, handed only to kiosk tokens; deleted when the day is over, which makes
+# every person key of that day unlinkable to anyone.
+day_keys = Table(
+    "day_keys",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 # Today's waiting tickets per matter and colour, kept by triggers on `tickets` (migration 0004), so the wait

@@ -40,6 +40,9 @@ class Error(BaseModel):
     details: dict[str, Any] | None = None
 
 
+PersonKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="64 lowercase hex digits")]
+
+
 class TicketIn(Strict):
     # A matter, or an appointment to check in (whose matter it then is): at least one of the two.
     model_config = ConfigDict(
@@ -54,6 +57,11 @@ class TicketIn(Strict):
     matter: str | None = Field(default=None, min_length=1, max_length=64)
     green_reason: GreenReason | None = None
     appointment: str | None = Field(default=None, min_length=1, max_length=64)
+    person_key: PersonKey | None = Field(
+        default=None,
+        description="HMAC-SHA256(day key, ID number) in hex, from GET /kiosk/day-key: the same person "
+        "waiting for the same matter today is refused with `already_waiting` and their ticket",
+    )
 
 
 class CheckInIn(Strict):
@@ -233,3 +241,19 @@ class HallState(BaseModel):
     ticket_hours: list[str] = Field(description="hall-wide ticket hours; empty: whenever open")
     daily_quota: int = Field(description="hall-wide daily quota per matter; 0: none")
     time: str
+
+
+class ReprintedTicket(Ticket):
+    reprint: bool = Field(description="always true: the printer marks the slip 补打 / REPRINT")
+
+
+class PersonTickets(BaseModel):
+    day: str
+    tickets: list[Ticket]
+
+
+class DayKey(BaseModel):
+    day: str
+    key: str = Field(description="the day's secret, hex; kiosks compute person keys with it and forget it")
+    algorithm: Literal["HMAC-SHA256"]
+    valid_until: str

@@ -19,13 +19,14 @@ from kiosk.hall.json_limits import MAX_DEPTH, too_deep
 from kiosk.hall.service.base import DEVICE_STATES
 from kiosk.hall.service.counts import waiting_counts
 from kiosk.hall.service.opening import Opening
+from kiosk.hall.service.persons import Persons
 from kiosk.hall.stats import compute_stats
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
 
 
-class Hall(Opening):
+class Hall(Opening, Persons):
     # --- what the API shows of the hall itself ----------------------------------------------------
 
     def hall_name(self) -> str:
@@ -168,9 +169,10 @@ class Hall(Opening):
         self._housekeeping.start()
 
     def housekeep(self) -> int:
-        """Expire active tickets of earlier business days; forget idempotency keys past their time."""
+        """Expire active tickets of earlier business days; forget idempotency keys past their time, and past
+        days' person keys and their secrets."""
 
-        def cmd(tx: Tx) -> int:
+        def cmd(tx: Tx) -> tuple[int, str]:
             t = S.tickets.c
             today = self.today(tx.now)
             stale = tx.conn.execute(
@@ -185,9 +187,11 @@ class Hall(Opening):
                     S.idempotency.c.created_at < tx.now - self.config.server.idempotency_ttl_s
                 )
             )
-            return len(stale)
+            return len(stale), self._forget_past_persons(tx)
 
-        return self.writer.run(cmd)
+        expired, cleared_before = self.writer.run(cmd)
+        self._persons_cleared_before = cleared_before
+        return expired
 
     # --- devices ----------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from kiosk.hall.service.base import (
     _fingerprint,
 )
 from kiosk.hall.service.opening import Opening
+from kiosk.hall.service.persons import Persons, check_person_key
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ _BUMP_NUMBER = (
 _INSERT_NUMBER = insert(S.day_sequences)
 
 
-class Tickets(Opening):
+class Tickets(Opening, Persons):
     # --- idempotency ------------------------------------------------------------------------------
 
     def _idem_lookup(self, conn: Connection, token_id: int, key: str, fp: str) -> IssueResult | None:
@@ -81,10 +82,16 @@ class Tickets(Opening):
         *,
         principal: Principal | None = None,
         idempotency_key: str | None = None,
+        person_key: str | None = None,
     ) -> IssueResult:
         """Issue a ticket (or check in an appointment). Safe to retry with the same idempotency key."""
         return self.submit_issue(
-            matter, green_reason, appointment, principal=principal, idempotency_key=idempotency_key
+            matter,
+            green_reason,
+            appointment,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            person_key=person_key,
         ).result(30.0)
 
     def submit_issue(
@@ -95,13 +102,18 @@ class Tickets(Opening):
         *,
         principal: Principal | None = None,
         idempotency_key: str | None = None,
+        person_key: str | None = None,
     ) -> Future[IssueResult]:
-        """`issue_ticket` without waiting: the future resolves once the ticket is committed."""
+        """`issue_ticket` without waiting: the future resolves once the ticket is committed.
+
+        With `person_key` (kiosk.hall.service.persons) the same person waiting for the same matter today is
+        refused with `already_waiting` and their ticket, instead of a second number."""
         if green_reason is not None and green_reason not in P.GREEN_REASONS:
             raise HallError("invalid_request", f"green_reason must be one of {', '.join(P.GREEN_REASONS)}")
-        fp = _fingerprint(
-            "issue", {"matter": matter, "green_reason": green_reason, "appointment": appointment}
-        )
+        payload = {"matter": matter, "green_reason": green_reason, "appointment": appointment}
+        if person_key is not None:
+            payload["person_key"] = check_person_key(person_key)
+        fp = _fingerprint("issue", payload)
 
         # What a kiosk must check before giving a number; staff issuing at a counter decide for themselves
         # (号已取完 sends the resident to the window).
@@ -112,7 +124,7 @@ class Tickets(Opening):
                 replay = self._idem_lookup(tx.conn, principal.token_id, idempotency_key, fp)
                 if replay is not None:
                     return replay
-            result = self._issue(tx, matter, green_reason, appointment, resident)
+            result = self._issue(tx, matter, green_reason, appointment, resident, person_key)
             if principal is not None and idempotency_key is not None:
                 self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
             return result
@@ -126,6 +138,7 @@ class Tickets(Opening):
         green_reason: str | None,
         appointment_id: str | None,
         resident: bool = False,
+        person_key: str | None = None,
     ) -> IssueResult:
         conn, now = tx.conn, tx.now
         if resident:
@@ -164,6 +177,8 @@ class Tickets(Opening):
         matter = self._matter(matter_id)
         colour = P.choose_colour(matter.enterprise, green_reason)
         day = self.today(now)
+        if person_key is not None:
+            self._check_not_waiting(conn, day, person_key, matter.id, now)
         if resident and appointment_id is None:  # a booked slot is the appointment's own ticket hour
             self._check_ticket_hours(now, matter)
             self._take_quota(conn, day, matter)
@@ -189,6 +204,7 @@ class Tickets(Opening):
             "recalls": 0,
             "transfers": 0,
             "rating": None,
+            "person_key": person_key,
         }
         conn.execute(_INSERT_TICKET, values)
         if appointment_id is not None:
