@@ -239,7 +239,10 @@ class DayKey:
     day: str
     key: str = field(repr=False)  # a secret: never in a log line
     valid_until: str
+    appointment_key: str = field(repr=False, default="")  # holder keys of appointments (check-in by card)
 
     @classmethod
     def from_json(cls, data: Json) -> DayKey:
-        return cls(str(data["day"]), str(data["key"]), str(data["valid_until"]))
+        return cls(
+            str(data["day"]), str(data["key"]), str(data["valid_until"]), str(data.get("appointment_key", ""))
+        )

@@ -123,6 +123,14 @@ class HallClient:
         """Today's secret for person keys (kiosk tokens only)."""
         return DayKey.from_json(self.get("/kiosk/day-key"))
 
+    def check_in_by_card(
+        self, holder_key: str, idempotency_key: str, green_reason: str | None = None
+    ) -> dict[str, Any]:
+        """Check in the card holder's appointment; a late one answers an ordinary ticket with `notice`."""
+        body = {"holder_key": holder_key, "green_reason": green_reason}
+        headers = {"Idempotency-Key": idempotency_key}
+        return dict(self.post("/appointments/check-in-by-card", body, headers=headers))
+
     def reprint(self, ticket_id: str) -> dict[str, Any]:
         """The ticket view, marked `reprint`, for the printer to print again with a 补打 / REPRINT mark."""
         return dict(self.post(f"/tickets/{ticket_id}/reprint"))

@@ -42,7 +42,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "already_rated": (409, "这张号票已经评价过了"),
     "invalid_rating": (422, "评价等级或原因不正确"),
     "appointment_too_early": (409, "预约时间未到,请稍后再签到"),
-    "appointment_expired": (409, "预约已过签到时间,请重新取号"),
+    # Also the notice on the ordinary ticket a late arrival gets instead.
+    "appointment_expired": (409, "预约已过签到时间,已为您取普通号"),
     "appointment_not_booked": (409, "该预约已签到或已取消"),
     "appointment_matter_mismatch": (409, "预约的事项与所选事项不一致"),
     "hall_closed": (409, "大厅现在不取号，请在开放时间内前来"),

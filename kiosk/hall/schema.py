@@ -66,6 +66,19 @@ appointments = Table(
     Column("reference", String(64), nullable=True),
     Column("ticket_id", String(32), nullable=True),
     Column("created_at", Float, nullable=False),
+    # HMAC-SHA256 of the resident's ID number under the hall secret "appointments", so a kiosk finds the
+    # appointment from the card; cleared when the appointment is checked in or its check-in window ends.
+    Column("holder_key", String(64), nullable=True),
+    Index(None, "holder_key"),
+)
+
+# Long-lived secrets of the hall by name ("appointments": the key of appointments' holder keys).
+hall_secrets = Table(
+    "hall_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 tickets = Table(

@@ -78,6 +78,13 @@ class TicketBrief(BaseModel):
     window: int | None
 
 
+class Notice(BaseModel):
+    code: str = Field(description="e.g. `appointment_expired`: a late arrival got this ordinary ticket")
+    message: str
+    message_zh: str
+    appointment: str | None = None
+
+
 class Ticket(TicketBrief):
     matter_name_zh: str
     matter_name_en: str
@@ -87,6 +94,7 @@ class Ticket(TicketBrief):
     appointment: bool
     waiting_ahead: int | None
     estimated_wait_s: int | None
+    notice: Notice | None = Field(default=None, description="only on an answer that needs explaining")
 
 
 class StaffTicket(Ticket):
@@ -143,6 +151,19 @@ class AppointmentIn(Strict):
     slot_start: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     slot_end: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     reference: str | None = Field(default=None, max_length=64, description="the booking system's own code")
+    id_number: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{17}[0-9Xx]$",
+        description="the resident's ID number, so they can check in with the card; only a keyed hash of it "
+        "is kept, until check-in or the end of the check-in window",
+    )
+
+
+class CardCheckInIn(Strict):
+    holder_key: PersonKey = Field(
+        description="HMAC-SHA256(appointment_key of GET /kiosk/day-key, ID number read from the card)"
+    )
+    green_reason: GreenReason | None = None
 
 
 class Appointment(BaseModel):
@@ -257,3 +278,6 @@ class DayKey(BaseModel):
     key: str = Field(description="the day's secret, hex; kiosks compute person keys with it and forget it")
     algorithm: Literal["HMAC-SHA256"]
     valid_until: str
+    appointment_key: str = Field(
+        description="the hall's key for appointments' holder keys (check-in by card)"
+    )

@@ -60,7 +60,31 @@ class Persons(ServiceBase):
 
             cached = self._day_secret = self.writer.run(cmd)
         _, end = self._day_bounds_of(day)
-        return {"day": day, "key": cached[1], "algorithm": "HMAC-SHA256", "valid_until": self.iso(end)}
+        return {
+            "day": day,
+            "key": cached[1],
+            "algorithm": "HMAC-SHA256",
+            "valid_until": self.iso(end),
+            # Finds a booked appointment from the ID card (holder_key); lives as long as the hall.
+            "appointment_key": self._hall_secret("appointments"),
+        }
+
+    def _hall_secret(self, name: str) -> str:
+        """A long-lived secret of the hall, made on first use (not from a writer command: it may write)."""
+        cache: dict[str, str] = self.__dict__.setdefault("_hall_secrets", {})
+        if name not in cache:
+
+            def cmd(tx: Tx) -> str:
+                c = S.hall_secrets.c
+                row = tx.conn.execute(select(c.secret).where(c.name == name)).first()
+                if row is not None:
+                    return str(row.secret)
+                secret = secrets.token_hex(32)
+                tx.conn.execute(insert(S.hall_secrets).values(name=name, secret=secret, created_at=tx.now))
+                return secret
+
+            cache[name] = self.writer.run(cmd)
+        return cache[name]
 
     def _day_bounds_of(self, day: str) -> tuple[float, float]:
         return P.day_bounds(date.fromisoformat(day), self.tz, self.policy)
@@ -106,11 +130,42 @@ class Persons(ServiceBase):
         Returns the day before which all is cleared; the caller records it once the transaction commits."""
         today = self.today(tx.now)
         if self._persons_cleared_before == today:
+            self._forget_past_holders(tx)
             return today
         tx.conn.execute(delete(S.day_keys).where(S.day_keys.c.day < today))
+        self._forget_past_holders(tx)
         tx.conn.execute(
             update(S.tickets)
             .where(_t.day >= self._persons_cleared_before, _t.day < today, _t.person_key.is_not(None))
             .values(person_key=None)
         )
         return today
+
+    def _forget_past_holders(self, tx: Tx) -> None:
+        """Holder keys of appointments whose check-in window is over (checked-in ones are cleared at once)."""
+        a = S.appointments.c
+        tx.conn.execute(
+            update(S.appointments)
+            .where(a.holder_key.is_not(None), a.slot_start < tx.now - self.policy.appointment_late_s)
+            .values(holder_key=None)
+        )
+
+    def _appointment_for_holder(self, conn: Connection, holder_key: str, now: float) -> str:
+        """The booked appointment of the card's holder to check in now: one in its window, else a late one
+        (which becomes an ordinary ticket), else an early one (refused as too early)."""
+        a = S.appointments.c
+        rows = conn.execute(
+            select(S.appointments)
+            .where(a.holder_key == holder_key, a.status == "booked")
+            .order_by(a.slot_start)
+        ).all()
+        early, late = self.policy.appointment_early_s, self.policy.appointment_late_s
+        for want in (
+            lambda r: r.slot_start - early <= now <= r.slot_start + late,
+            lambda r: now > r.slot_start + late,
+            lambda r: True,
+        ):
+            for r in rows:
+                if want(r):
+                    return str(r.id)
+        raise HallError("unknown_appointment", "no appointment is booked for this ID card", {})

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
-from kiosk.hall.errors import HallError
+from kiosk.hall.errors import ERRORS, HallError
 from kiosk.hall.service.base import (
     RATING_LEVELS,
     RATING_TAGS,
@@ -83,6 +83,7 @@ class Tickets(Opening, Persons):
         principal: Principal | None = None,
         idempotency_key: str | None = None,
         person_key: str | None = None,
+        holder_key: str | None = None,
     ) -> IssueResult:
         """Issue a ticket (or check in an appointment). Safe to retry with the same idempotency key."""
         return self.submit_issue(
@@ -92,6 +93,7 @@ class Tickets(Opening, Persons):
             principal=principal,
             idempotency_key=idempotency_key,
             person_key=person_key,
+            holder_key=holder_key,
         ).result(30.0)
 
     def submit_issue(
@@ -103,6 +105,7 @@ class Tickets(Opening, Persons):
         principal: Principal | None = None,
         idempotency_key: str | None = None,
         person_key: str | None = None,
+        holder_key: str | None = None,
     ) -> Future[IssueResult]:
         """`issue_ticket` without waiting: the future resolves once the ticket is committed.
 
@@ -113,6 +116,8 @@ class Tickets(Opening, Persons):
         payload = {"matter": matter, "green_reason": green_reason, "appointment": appointment}
         if person_key is not None:
             payload["person_key"] = check_person_key(person_key)
+        if holder_key is not None:  # check-in by ID card: the appointment is found from the card
+            payload["holder_key"] = check_person_key(holder_key)
         fp = _fingerprint("issue", payload)
 
         # What a kiosk must check before giving a number; staff issuing at a counter decide for themselves
@@ -124,7 +129,10 @@ class Tickets(Opening, Persons):
                 replay = self._idem_lookup(tx.conn, principal.token_id, idempotency_key, fp)
                 if replay is not None:
                     return replay
-            result = self._issue(tx, matter, green_reason, appointment, resident, person_key)
+            appt = appointment
+            if holder_key is not None:
+                appt = self._appointment_for_holder(tx.conn, holder_key, tx.now)
+            result = self._issue(tx, matter, green_reason, appt, resident, person_key)
             if principal is not None and idempotency_key is not None:
                 self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
             return result
@@ -141,6 +149,7 @@ class Tickets(Opening, Persons):
         person_key: str | None = None,
     ) -> IssueResult:
         conn, now = tx.conn, tx.now
+        late_for: str | None = None
         if resident:
             self._check_hall_open(now)
         appt_start: float | None = None
@@ -165,13 +174,19 @@ class Tickets(Opening, Persons):
                     "appointment_too_early",
                     f"check-in opens at {self.iso(a.slot_start - self.policy.appointment_early_s)}",
                 )
-            if now > a.slot_start + self.policy.appointment_late_s:
-                raise HallError(
-                    "appointment_expired",
-                    "the check-in time of this appointment has passed; take an ordinary ticket",
-                )
             matter_id = a.matter
-            appt_start = a.slot_start
+            if now > a.slot_start + self.policy.appointment_late_s:
+                # Late: the slot is lost, not the visit. An ordinary ticket, and the answer says why.
+                conn.execute(
+                    update(S.appointments)
+                    .where(S.appointments.c.id == a.id)
+                    .values(status="expired", holder_key=None)
+                )
+                tx.emit("appointment.expired", {"appointment": {"id": a.id, "matter": a.matter}})
+                late_for = appointment_id
+                appointment_id = None
+            else:
+                appt_start = a.slot_start
         if matter_id is None:
             raise HallError("invalid_request", "give a matter (or an appointment)")
         matter = self._matter(matter_id)
@@ -211,7 +226,7 @@ class Tickets(Opening, Persons):
             conn.execute(
                 update(S.appointments)
                 .where(S.appointments.c.id == appointment_id)
-                .values(status="checked_in", ticket_id=ticket_id)
+                .values(status="checked_in", ticket_id=ticket_id, holder_key=None)
             )
         row = SimpleNamespace(**values)  # what was just inserted; reading it back would cost a query
         view = self._ticket_view(conn, row, now)
@@ -220,6 +235,13 @@ class Tickets(Opening, Persons):
             {"ticket": self._ticket_brief(row, None), "appointment": appointment_id is not None},
             ticket_id=ticket_id,
         )
+        if late_for is not None:
+            view["notice"] = {
+                "code": "appointment_expired",
+                "message": "the check-in time of your appointment has passed; this is an ordinary ticket",
+                "message_zh": ERRORS["appointment_expired"][1],
+                "appointment": late_for,
+            }
         return IssueResult(201, view, False)
 
     def _next_number(self, conn: Connection, day: str, colour: P.Colour) -> int:

@@ -1,4 +1,5 @@
-"""per-day secrets for recognising the same person without their ID number, and the tickets' person keys
+"""per-day secrets for recognising the same person without their ID number, the tickets' person keys, and
+the appointments' holder keys (check-in by ID card) under a hall secret
 
 Revision ID: 0006
 Revises: 0005
@@ -26,9 +27,22 @@ def upgrade() -> None:
     )
     op.add_column("tickets", sa.Column("person_key", sa.String(length=64), nullable=True))
     op.create_index(op.f("ix_tickets_day_person_key"), "tickets", ["day", "person_key"], unique=False)
+    op.create_table(
+        "hall_secrets",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_hall_secrets")),
+    )
+    op.add_column("appointments", sa.Column("holder_key", sa.String(length=64), nullable=True))
+    op.create_index(op.f("ix_appointments_holder_key"), "appointments", ["holder_key"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_appointments_holder_key"), table_name="appointments")
+    with op.batch_alter_table("appointments", schema=None) as batch_op:
+        batch_op.drop_column("holder_key")
+    op.drop_table("hall_secrets")
     op.drop_index(op.f("ix_tickets_day_person_key"), table_name="tickets")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_column("person_key")
