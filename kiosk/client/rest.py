@@ -131,6 +131,15 @@ class HallClient:
         headers = {"Idempotency-Key": idempotency_key}
         return dict(self.post("/appointments/check-in-by-card", body, headers=headers))
 
+    def request_help(self, idempotency_key: str, note: str = "") -> dict[str, Any]:
+        """Call staff (值班员指导); for the outbox: a redelivery with the same key returns the first call."""
+        answer = self.post("/help", {"note": note}, headers={"Idempotency-Key": idempotency_key})
+        return dict(answer)
+
+    def answer_help(self, help_id: str) -> dict[str, Any]:
+        """A counter acknowledges a kiosk's call for staff."""
+        return dict(self.post(f"/help/{help_id}/answer"))
+
     def reprint(self, ticket_id: str) -> dict[str, Any]:
         """The ticket view, marked `reprint`, for the printer to print again with a 补打 / REPRINT mark."""
         return dict(self.post(f"/tickets/{ticket_id}/reprint"))

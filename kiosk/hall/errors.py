@@ -51,6 +51,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "quota_used": (409, "该事项今日号已取完，如窗口空闲请直接到窗口咨询"),
     "already_waiting": (409, "您今天已经取过这个事项的号,可以补打原号票"),
     "invalid_person_key": (422, "身份识别码格式不正确"),
+    "unknown_help_request": (404, "没有这个求助"),
     "invalid_slot": (422, "预约时段不正确"),
     "bad_credentials": (401, "用户名或密码不正确"),
     "too_many_attempts": (429, "密码错误次数过多,请稍后再试"),

@@ -164,6 +164,19 @@ matter_day_counts = Table(
     Column("n", Integer, nullable=False),
 )
 
+# A kiosk's call for staff (值班员指导), open until a counter acknowledges it.
+help_requests = Table(
+    "help_requests",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kiosk", String(100), nullable=False),
+    Column("note", String(200), nullable=False),
+    Column("requested_at", Float, nullable=False),
+    Column("answered_at", Float, nullable=True),
+    Column("answered_by", String(100), nullable=True),
+    Index(None, "answered_at"),
+)
+
 events = Table(
     "events",
     metadata,

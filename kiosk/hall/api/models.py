@@ -281,3 +281,16 @@ class DayKey(BaseModel):
     appointment_key: str = Field(
         description="the hall's key for appointments' holder keys (check-in by card)"
     )
+
+
+class HelpIn(Strict):
+    note: str = Field(default="", max_length=200, description="what the resident was doing, for the staff")
+
+
+class HelpRequest(BaseModel):
+    id: str
+    kiosk: str = Field(description="the kiosk's token name, e.g. 'kiosk 2'")
+    note: str
+    requested_at: str
+    answered_at: str | None
+    answered_by: str | None
