@@ -95,6 +95,7 @@ class Ticket(TicketBrief):
     waiting_ahead: int | None
     estimated_wait_s: int | None
     notice: Notice | None = Field(default=None, description="only on an answer that needs explaining")
+    windows: list[int] = Field(default_factory=list, description="window numbers of the counters serving it")
 
 
 class StaffTicket(Ticket):

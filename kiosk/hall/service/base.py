@@ -82,6 +82,7 @@ class ServiceBase:
             last = conn.execute(select(func.max(S.events.c.seq))).scalar() or 0
         self.hub = EventHub(int(last))
         self._counter_cache: tuple[tuple[Any, ...], list[tuple[frozenset[str], bool]]] | None = None
+        self._counter_windows: list[tuple[frozenset[str], int]] = []
         self._service_means: dict[str, tuple[float, float]] = {}
         self._day: tuple[float, float, str] = (0.0, 0.0, "")
         self.writer = Writer(store.write, self.hub.publish, clock)
@@ -164,9 +165,16 @@ class ServiceBase:
         cached = self._counter_cache
         if cached is not None and cached[0] == key:
             return cached[1]
-        sets = [(frozenset(self._served(r)), bool(r.paused)) for r in conn.execute(select(S.counters)).all()]
+        rows = conn.execute(select(S.counters)).all()
+        sets = [(frozenset(self._served(r)), bool(r.paused)) for r in rows]
+        # Set before the cache that announces it, so a reader seeing the new key sees these windows.
+        self._counter_windows = [(served, int(r.window)) for (served, _), r in zip(sets, rows, strict=True)]
         self._counter_cache = (key, sets)
         return sets
+
+    def _windows(self, matter: str) -> list[int]:
+        """Window numbers of the counters serving `matter`, from the counter cache `_counter_sets` filled."""
+        return sorted({w for served, w in self._counter_windows if matter in served})
 
     def _mean_service_s(self, conn: Connection, matter: str) -> float:
         """Mean of the matter's last `estimate_window` services, refreshed at most every 30 s."""
@@ -229,7 +237,11 @@ class ServiceBase:
             estimated_wait_s=None,
         )
         if row.status == P.Status.WAITING:
+            # This reads the counter cache through `conn`, which `_windows` then uses without a query.
             view["waiting_ahead"], view["estimated_wait_s"] = self._ahead(conn, row, now)
+        else:
+            self._counter_sets(conn)
+        view["windows"] = self._windows(row.matter)
         if staff:
             view["green_reason"] = row.green_reason
             view["recalls"] = row.recalls
