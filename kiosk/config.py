@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.hall.hours import HoursError, OpeningHours, Ranges, parse_opening_hours, parse_ranges
 from kiosk.hall.policy import QueuePolicy
 from kiosk.resources import DEFAULTS_PATH
 
@@ -25,6 +26,9 @@ class HallSettings:
     catalogue: str
     public_url: str
     seed_counters: bool
+    opening_hours: OpeningHours
+    ticket_hours: Ranges
+    daily_quota: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,15 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         ZoneInfo(hall["timezone"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"{source}: 'hall.timezone' {hall['timezone']!r} is not a known time zone") from exc
+    try:
+        hall["opening_hours"] = parse_opening_hours(
+            hall.pop("hours"), hall.pop("closed_dates"), f"{source}: 'hall.hours'"
+        )
+        hall["ticket_hours"] = parse_ranges(hall["ticket_hours"], f"{source}: 'hall.ticket_hours'")
+    except HoursError as exc:
+        raise ConfigError(str(exc)) from exc
+    if not 0 <= hall["daily_quota"] <= 9999:
+        raise ConfigError(f"{source}: 'hall.daily_quota' must be 0..9999 (0: no limit)")
     server = merged["server"]
     if not 0 < server["port"] < 65536:
         raise ConfigError(f"{source}: 'server.port' must be 1..65535")

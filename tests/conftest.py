@@ -38,9 +38,9 @@ def make_hall(
     """Start real back-office processes on loopback, on SQLite or on the session's PostgreSQL."""
     started: list[tuple[HallProcess, Api]] = []
 
-    def factory(**queue: object) -> tuple[HallProcess, Api]:
+    def factory(hall: str = "", **queue: object) -> tuple[HallProcess, Api]:
         data = tmp_path_factory.mktemp("hall")
-        config = write_config(Path(data) / "hall.toml", **queue)
+        config = write_config(Path(data) / "hall.toml", hall, **queue)
         db = None
         if backend == "postgres":
             pg: Postgres = request.getfixturevalue("pg")

@@ -32,9 +32,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(path: Path, **queue: object) -> Path:
-    """A test hall: no zeroconf (tests that want it ask), no seeded counters, chosen queue settings."""
-    lines = ["[hall]", "seed_counters = false", "", "[discovery]", "enabled = false", "", "[queue]"]
+def write_config(path: Path, hall: str = "", **queue: object) -> Path:
+    """A test hall: no zeroconf (tests that want it ask), no seeded counters, chosen queue settings.
+
+    `hall` is TOML put under [hall] (keys, then perhaps a [hall.hours] table)."""
+    lines = ["[hall]", "seed_counters = false", hall, "", "[discovery]", "enabled = false", "", "[queue]"]
     for k, v in queue.items():
         lines.append(f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -148,17 +150,27 @@ class Api:
         green_reason: str | None = None,
         key: str | None = None,
         appointment: str | None = None,
+        role: str = "kiosk",
     ) -> httpx.Response:
         key = key or os.urandom(8).hex()
         return self.post(
             "/tickets",
-            "kiosk",
+            role,
             headers={"Idempotency-Key": key},
             json={"matter": matter, "green_reason": green_reason, "appointment": appointment},
         )
 
+    def issue_as(self, role: str, matter: str) -> httpx.Response:
+        return self.issue(matter, role=role)
+
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------

@@ -191,6 +191,20 @@ def test_notes_are_optional() -> None:
     assert (m.note_zh, m.note_en) == ("", "")
 
 
+def test_ticket_hours_and_quota_are_optional_and_parsed() -> None:
+    doc = _doc()
+    doc["matter"][0]["ticket_hours"] = ["13:30-16:30", "08:30-11:30"]
+    doc["matter"][0]["daily_quota"] = 40
+    cat = parse_catalogue(doc, SRC)
+    m = cat.matters[0]
+    assert (m.ticket_hours, m.daily_quota) == (((510, 690), (810, 990)), 40)
+    assert m.to_dict()["ticket_hours"] == ["08:30-11:30", "13:30-16:30"]
+    # Left out: the hall-wide defaults of config [hall] apply, which the catalogue does not know.
+    other = cat.matters[1]
+    assert (other.ticket_hours, other.daily_quota) == (None, None)
+    assert "ticket_hours" not in other.to_dict() and "daily_quota" not in other.to_dict()
+
+
 def test_matters_keep_file_order() -> None:
     doc = _doc()
     doc["matter"].reverse()
@@ -290,6 +304,14 @@ def test_rule_named_required_keys(table: str, key: str) -> None:
         ("materials_en", [1, 2], "non-empty text"),
         ("materials_en", ["ok", " "], "item 2"),
         ("name_en", "   ", "must not be empty"),
+        ("daily_quota", -1, "0..9999"),
+        ("daily_quota", 10000, "0..9999"),
+        ("daily_quota", True, "0..9999"),
+        ("daily_quota", "50", "0..9999"),
+        ("ticket_hours", "08:30-11:30", "list of texts"),
+        ("ticket_hours", ["8:30-11:30"], "HH:MM-HH:MM"),
+        ("ticket_hours", ["11:30-08:30"], "must end after it starts"),
+        ("ticket_hours", ["08:30-11:30", "11:00-12:00"], "overlap"),
     ],
 )
 def test_rule_matter_value_types(key: str, value: object, expected: str) -> None:
@@ -437,6 +459,11 @@ def valid_docs(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             m["note_zh"] = draw(st.text(max_size=10))
             m["note_en"] = draw(st.text(max_size=10))
+        if draw(st.booleans()):
+            m["daily_quota"] = draw(st.integers(0, 9999))
+            start = draw(st.integers(0, 23 * 60))
+            end = draw(st.integers(start + 1, 24 * 60))
+            m["ticket_hours"] = [f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"]
         matters.append(m)
     return {
         "schema": 1,

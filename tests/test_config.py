@@ -48,6 +48,15 @@ def test_overlay_changes_only_what_it_names(tmp_path: Path) -> None:
         ("[queue\n", "not valid TOML"),
         ("queue = 1\n", "'queue' must be a table"),
         ("[discovery]\ninterfaces = [1]\n", "list of strings"),
+        ("[hall.hours]\nmonday = []\n", "unknown setting 'hall.hours.monday'"),
+        ('[hall.hours]\nmon = ["9:00-17:00"]\n', "'hall.hours'.mon: '9:00-17:00' is not a range HH:MM-HH:MM"),
+        ('[hall.hours]\nsat = ["17:00-09:00"]\n', "must end after it starts"),
+        ('[hall]\nclosed_dates = ["2026-13-01"]\n', "closed date '2026-13-01' is not YYYY-MM-DD"),
+        (
+            '[hall]\nticket_hours = ["08:00-12:00", "12:00-13:00"]\n',
+            "'hall.ticket_hours': the ranges overlap",
+        ),
+        ("[hall]\ndaily_quota = -5\n", "'hall.daily_quota' must be 0..9999"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, text: str, words: str) -> None:
@@ -55,6 +64,18 @@ def test_bad_settings_are_named(tmp_path: Path, text: str, words: str) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert words in str(err.value) and str(path) in str(err.value)
+
+
+def test_opening_hours_overlay(tmp_path: Path) -> None:
+    text = (
+        '[hall]\nclosed_dates = ["2026-10-01"]\ndaily_quota = 80\n'
+        '[hall.hours]\nsun = []\nmon = ["08:30-12:00", "13:30-17:30"]\n'
+    )
+    hall = load_config(write(tmp_path, text)).hall
+    assert hall.opening_hours.to_dict()["week"]["mon"] == ["08:30-12:00", "13:30-17:30"]
+    assert hall.opening_hours.to_dict()["week"]["sun"] == []
+    assert hall.opening_hours.to_dict()["week"]["tue"] == ["00:00-24:00"]  # not named: the default
+    assert hall.opening_hours.to_dict()["closed_dates"] == ["2026-10-01"] and hall.daily_quota == 80
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -159,6 +159,8 @@ def ticket_job(t: TicketPrint, caps: Capabilities) -> bytes:
     d = _Doc(caps)
     _header(d, t.hall_name, t.hall_name_en)
     d.rule()
+    if t.reprint:
+        d.fit("补打 REPRINT", w=2, h=2, bold=True)
     d.bilingual("您的号码", "Your number", align=Align.CENTER)
     # GS ! up to 8x: the number is read from across the hall's seating, the rest from close up.
     scale = max(1, min(caps.big_number_max, (caps.cols - 2) // len(t.number)))

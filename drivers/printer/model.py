@@ -31,6 +31,8 @@ class TicketPrint:
     waiting_ahead: int | None = None
     estimated_wait_s: int | None = None
     hall_name_en: str = ""
+    # A slip printed again for the same ticket (补打): marked so, so two slips never pass as two numbers.
+    reprint: bool = False
 
     def __post_init__(self) -> None:
         if not _NUMBER_RE.fullmatch(self.number):
@@ -76,6 +78,7 @@ class TicketPrint:
             status_url=public_url + quote(str(ticket["id"]), safe=""),
             waiting_ahead=ticket.get("waiting_ahead"),
             estimated_wait_s=ticket.get("estimated_wait_s"),
+            reprint=bool(ticket.get("reprint", False)),
         )
 
 

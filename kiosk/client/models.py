@@ -207,3 +207,42 @@ class Event:
 
     def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "type": self.type, "ts": self.ts, "data": dict(self.data)}
+
+
+@dataclass(frozen=True, slots=True)
+class HallState:
+    """Whether the hall gives numbers now, and the hours a closed screen shows."""
+
+    open: bool
+    closed_by_staff: bool
+    reason: str
+    hours_today: list[str]
+    next_opening: str | None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Json) -> HallState:
+        return cls(
+            open=bool(data["open"]),
+            closed_by_staff=bool(data.get("closed_by_staff", False)),
+            reason=str(data.get("reason", "")),
+            hours_today=[str(h) for h in data.get("hours_today") or []],
+            next_opening=data.get("next_opening"),
+            raw=dict(data),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DayKey:
+    """Today's secret for person keys (kiosk.client.person); forget it at `valid_until`."""
+
+    day: str
+    key: str = field(repr=False)  # a secret: never in a log line
+    valid_until: str
+    appointment_key: str = field(repr=False, default="")  # holder keys of appointments (check-in by card)
+
+    @classmethod
+    def from_json(cls, data: Json) -> DayKey:
+        return cls(
+            str(data["day"]), str(data["key"]), str(data["valid_until"]), str(data.get("appointment_key", ""))
+        )

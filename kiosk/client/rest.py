@@ -14,7 +14,16 @@ from typing import Any
 import httpx
 
 from kiosk.client.errors import HallApiError, HallUnreachable, Refused
-from kiosk.client.models import Catalogue, Counter, Health, Login, QueueSnapshot, RatingReceipt
+from kiosk.client.models import (
+    Catalogue,
+    Counter,
+    DayKey,
+    HallState,
+    Health,
+    Login,
+    QueueSnapshot,
+    RatingReceipt,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -106,6 +115,38 @@ class HallClient:
         body = {"level": level, "tags": tags}
         answer = self.post(f"/tickets/{ticket_id}/rating", body, headers={"Idempotency-Key": idempotency_key})
         return RatingReceipt.from_json(answer)
+
+    def hall_state(self) -> HallState:
+        return HallState.from_json(self.get("/hall/state"))
+
+    def day_key(self) -> DayKey:
+        """Today's secret for person keys (kiosk tokens only)."""
+        return DayKey.from_json(self.get("/kiosk/day-key"))
+
+    def check_in_by_card(
+        self, holder_key: str, idempotency_key: str, green_reason: str | None = None
+    ) -> dict[str, Any]:
+        """Check in the card holder's appointment; a late one answers an ordinary ticket with `notice`."""
+        body = {"holder_key": holder_key, "green_reason": green_reason}
+        headers = {"Idempotency-Key": idempotency_key}
+        return dict(self.post("/appointments/check-in-by-card", body, headers=headers))
+
+    def request_help(self, idempotency_key: str, note: str = "") -> dict[str, Any]:
+        """Call staff (值班员指导); for the outbox: a redelivery with the same key returns the first call."""
+        answer = self.post("/help", {"note": note}, headers={"Idempotency-Key": idempotency_key})
+        return dict(answer)
+
+    def answer_help(self, help_id: str) -> dict[str, Any]:
+        """A counter acknowledges a kiosk's call for staff."""
+        return dict(self.post(f"/help/{help_id}/answer"))
+
+    def reprint(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket view, marked `reprint`, for the printer to print again with a 补打 / REPRINT mark."""
+        return dict(self.post(f"/tickets/{ticket_id}/reprint"))
+
+    def person_tickets(self, person_key: str) -> list[dict[str, Any]]:
+        """Today's tickets of the person (进度查询), newest first, as the back office's ticket views."""
+        return [dict(t) for t in self.get("/tickets", {"person": person_key})["tickets"]]
 
     def close(self) -> None:
         self._http.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.hall.hours import HoursError, Ranges, format_ranges, parse_ranges
 from kiosk.resources import CATALOGUE_PATH
 
 __all__ = [
@@ -75,9 +76,12 @@ class Matter:
     materials_en: tuple[str, ...]
     note_zh: str
     note_en: str
+    # 取号时间段 and 每日限号: None means the hall-wide default of config [hall].
+    ticket_hours: Ranges | None = None
+    daily_quota: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "category": self.category,
             "name_zh": self.name_zh,
@@ -92,6 +96,12 @@ class Matter:
             "note_zh": self.note_zh,
             "note_en": self.note_en,
         }
+        # Left out as in the file, so a catalogue written back from this reads the same.
+        if self.ticket_hours is not None:
+            out["ticket_hours"] = format_ranges(self.ticket_hours)
+        if self.daily_quota is not None:
+            out["daily_quota"] = self.daily_quota
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +143,9 @@ class Catalogue:
 # Field kinds: what a value must look like. Kept as data so the three tables share one checker
 # and the allowed keys, the required keys and the type rules cannot drift apart.
 _ID, _NAME, _TEXT, _BOOL, _MINUTES, _TEXTS = "id", "name", "text", "bool", "minutes", "texts"
+_COUNT = "count"
+# A quota larger than this is a typo: no hall serves ten thousand residents of one matter a day.
+_MAX_QUOTA = 9999
 
 _NAMED_FIELDS: dict[str, tuple[str, bool]] = {
     "id": (_ID, True),
@@ -155,6 +168,9 @@ _MATTER_FIELDS: dict[str, tuple[str, bool]] = {
     # Most matters need no extra guidance, so notes may be left out.
     "note_zh": (_TEXT, False),
     "note_en": (_TEXT, False),
+    # Left out, the hall-wide defaults of config [hall] apply.
+    "ticket_hours": (_TEXTS, False),
+    "daily_quota": (_COUNT, False),
 }
 
 _TOP_KEYS = ("schema", "counter_group", "category", "matter")
@@ -212,6 +228,12 @@ class _Entry:
                 raise self.error(f"{key} must be a whole number of minutes, not {_describe(value)}")
             if not 1 <= value <= _MAX_SERVICE_MIN:
                 raise self.error(f"{key} must be between 1 and {_MAX_SERVICE_MIN} minutes, not {value}")
+            return value
+        if kind == _COUNT:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_QUOTA:
+                raise self.error(
+                    f"{key} must be a whole number 0..{_MAX_QUOTA} (0: no limit), not {_describe(value)}"
+                )
             return value
         if kind == _TEXTS:
             if isinstance(value, str | bytes) or not isinstance(value, Sequence):
@@ -307,6 +329,12 @@ def parse_catalogue(data: Mapping[str, Any], source: str = "<catalogue>") -> Cat
                 f"materials_zh has {len(v['materials_zh'])} items but materials_en has "
                 f"{len(v['materials_en'])}; they must match one for one"
             )
+        ticket_hours = None
+        if "ticket_hours" in v:
+            try:
+                ticket_hours = parse_ranges(v["ticket_hours"], "ticket_hours")
+            except HoursError as exc:
+                raise entry.error(str(exc)) from exc
         matters.append(
             Matter(
                 id=v["id"],
@@ -322,6 +350,8 @@ def parse_catalogue(data: Mapping[str, Any], source: str = "<catalogue>") -> Cat
                 materials_en=v["materials_en"],
                 note_zh=v.get("note_zh", ""),
                 note_en=v.get("note_en", ""),
+                ticket_hours=ticket_hours,
+                daily_quota=v.get("daily_quota"),
             )
         )
 

@@ -1,7 +1,8 @@
 """Tables of the hall store, as SQLAlchemy Core metadata (the migrations create them; tests compare the two).
 
 Times are epoch seconds (float) so SQLite and PostgreSQL store and compare them alike; business days are
-ISO dates ('2026-11-23') so numbering can be keyed by them. No table holds a name or an ID-card number.
+ISO dates ('2026-11-23') so numbering can be keyed by them. No table holds a name or an ID-card number
+(see day_keys).
 """
 
 from __future__ import annotations
@@ -65,6 +66,19 @@ appointments = Table(
     Column("reference", String(64), nullable=True),
     Column("ticket_id", String(32), nullable=True),
     Column("created_at", Float, nullable=False),
+    # HMAC-SHA256 of the resident's ID number under the hall secret "appointments", so a kiosk finds the
+    # appointment from the card; cleared when the appointment is checked in or its check-in window ends.
+    Column("holder_key", String(64), nullable=True),
+    Index(None, "holder_key"),
+)
+
+# Long-lived secrets of the hall by name ("appointments": the key of appointments' holder keys).
+hall_secrets = Table(
+    "hall_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 tickets = Table(
@@ -90,6 +104,9 @@ tickets = Table(
     Column("recalls", Integer, nullable=False, default=0),
     Column("transfers", Integer, nullable=False, default=0),
     Column("rating", Integer, nullable=True),
+    # HMAC-SHA256 of the resident's ID number under the day's secret (day_keys), computed by the kiosk: it
+    # recognises the same person today and means nothing once the secret is gone; housekeeping clears it.
+    Column("person_key", String(64), nullable=True),
     UniqueConstraint("day", "number"),
     Index(None, "status", "day"),
     # The calling rule needs only a few rows (policy.deciding): per matter and colour its head in order of
@@ -100,6 +117,18 @@ tickets = Table(
     Index(None, "day", "status", "colour", "appointment_start"),
     # The mean service time of a matter reads its most recent finished tickets.
     Index(None, "matter", "finished_at"),
+    # "Already waiting" and "my tickets today" find a person's few tickets of the day.
+    Index(None, "day", "person_key"),
+)
+
+# One random secret per business day, handed only to kiosk tokens; deleted when the day is over, which makes
+# every person key of that day unlinkable to anyone.
+day_keys = Table(
+    "day_keys",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 # Today's waiting tickets per matter and colour, kept by triggers on `tickets` (migration 0004), so the wait
@@ -112,6 +141,40 @@ waiting_counts = Table(
     Column("matter", String(64), primary_key=True),
     Column("colour", String(8), primary_key=True),
     Column("n", Integer, nullable=False),
+)
+
+# Whether staff have closed the hall now (one row, id 1, once anyone has); opening hours live in config.
+hall_state = Table(
+    "hall_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("closed", Boolean, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", Float, nullable=False),
+)
+
+# Tickets issued today per matter with a daily quota (号已取完), bumped in the issuing transaction with
+# `n < quota` in the same statement, so two kiosks can never both take the last number.
+matter_day_counts = Table(
+    "matter_day_counts",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("matter", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+# A kiosk's call for staff (值班员指导), open until a counter acknowledges it.
+help_requests = Table(
+    "help_requests",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kiosk", String(100), nullable=False),
+    Column("note", String(200), nullable=False),
+    Column("requested_at", Float, nullable=False),
+    Column("answered_at", Float, nullable=True),
+    Column("answered_by", String(100), nullable=True),
+    Index(None, "answered_at"),
 )
 
 events = Table(

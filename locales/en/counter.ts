@@ -88,6 +88,14 @@
         <translation>Cannot reach the back office. Retrying… Actions are paused until it is back.</translation>
     </message>
     <message>
+        <source>%1 needs help</source>
+        <translation>%1 needs help</translation>
+    </message>
+    <message>
+        <source>On my way</source>
+        <translation>On my way</translation>
+    </message>
+    <message>
         <source>Waiting for this counter</source>
         <translation>Waiting for this counter</translation>
     </message>

@@ -88,6 +88,14 @@
         <translation>无法连接后台，正在重试… 恢复连接前暂不能操作。</translation>
     </message>
     <message>
+        <source>%1 needs help</source>
+        <translation>%1 需要工作人员协助</translation>
+    </message>
+    <message>
+        <source>On my way</source>
+        <translation>我来处理</translation>
+    </message>
+    <message>
         <source>Waiting for this counter</source>
         <translation>本窗口等候人数</translation>
     </message>

@@ -9,6 +9,7 @@ reconnect after a back-office restart re-reads everything.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from typing import Any
@@ -199,6 +200,9 @@ class CounterBackend(QObject):
         out["counter"] = counter = api.get(f"/counters/{cid}")
         if with_queue:
             out["queue"] = api.get("/queue")
+            # Read with the queue (at connect, and after the stream was down): calls made meanwhile.
+            with contextlib.suppress(HallApiError):  # an older back office has no calls for staff
+                out["help"] = api.get("/help")
         brief = counter.get("current")
         out["current"] = brief
         if brief is not None:
@@ -252,6 +256,8 @@ class CounterBackend(QObject):
                 self._sync_led()
             else:
                 self._dirty = True
+            if "help" in value:
+                m.help_calls = list(value["help"])
             if "queue" in value:
                 serves = value["counter"].get("serves", [])
                 m.waiting = waiting_for(serves, value["queue"]["waiting_by_matter"])
@@ -272,6 +278,14 @@ class CounterBackend(QObject):
 
     @Slot(object)
     def _on_event(self, ev: Event) -> None:
+        if ev.type in ("help.requested", "help.answered"):
+            call = ev.data.get("help") or {}
+            if ev.type == "help.requested":
+                self.model.help_requested(call)
+            else:
+                self.model.help_answered(str(call.get("id", "")))
+            self._emit()
+            return
         if not ev.type.startswith(("ticket.", "counter.")):
             return
         cid = self.model.counter_id
@@ -360,6 +374,23 @@ class CounterBackend(QObject):
             self._sync_led(force=action in ("call_next", "recall"))
         self._emit()
         self.schedule_refresh()
+
+    @Slot(str)
+    def answerHelp(self, help_id: str) -> None:
+        """Acknowledge a kiosk's call for staff; every counter's banner goes with the help.answered event."""
+        gen = self._generation
+
+        def done(ok: bool, value: Any) -> None:
+            if gen != self._generation:
+                return
+            if ok:
+                self.model.help_answered(help_id)
+            else:
+                code, text = self._error(value)
+                self.model.say("error", code, text)
+            self._emit()
+
+        self.actions.submit(lambda: self._client("act").post(f"/help/{help_id}/answer"), done)
 
     @Slot()
     def loadNoShows(self) -> None:

@@ -68,6 +68,15 @@ class CounterState:
     notice_seq: int = 0
     led_warning: str = ""  # a driver error code; empty while the LED window display is fine
     no_shows: list[dict[str, Any]] | None = None  # None: not loaded (picker shows "loading")
+    # Kiosks' open calls for staff (值班员指导), oldest first; staff only, never on a public screen.
+    help_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def help_requested(self, call: dict[str, Any]) -> None:
+        if all(c["id"] != call["id"] for c in self.help_calls):
+            self.help_calls = [*self.help_calls, call]
+
+    def help_answered(self, help_id: str) -> None:
+        self.help_calls = [c for c in self.help_calls if c["id"] != help_id]
 
     # --- rules -----------------------------------------------------------------------------------
 
@@ -153,4 +162,5 @@ class CounterState:
             "enabled": self.enabled(),
             "matters": [{"id": m, "name": self.name_of(m)} for m in self.transfer_targets()],
             "noShows": no_shows,
+            "helpCalls": [{"id": c["id"], "kiosk": c.get("kiosk", "")} for c in self.help_calls],
         }

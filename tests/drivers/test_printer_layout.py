@@ -43,6 +43,17 @@ def test_ticket_job_carries_what_a_ticket_must_and_nothing_personal(caps: Capabi
     assert "取号时间 Issued 2026-11-23 10:15" in texts  # the hall's local time, as issued
 
 
+@pytest.mark.parametrize("caps", CAPS, ids=lambda c: c.name)
+def test_a_reprint_says_so_and_an_original_does_not(caps: Capabilities) -> None:
+    body = ticket_json()
+    original = interpret(ticket_job(TicketPrint.from_api(body, HALL, PUBLIC_URL), caps), caps.width_dots)
+    again = ticket_job(TicketPrint.from_api({**body, "reprint": True}, HALL, PUBLIC_URL), caps)
+    paper = check_ticket_job(again, body, caps.width_dots, cutter=caps.cutter)
+    texts = [line.text for line in paper.lines]
+    assert "补打 REPRINT" in texts and texts.index("补打 REPRINT") < texts.index(body["number"])
+    assert not any("补打" in line.text or "REPRINT" in line.text for line in original.lines)
+
+
 def test_raster_qr_and_gbk_profile() -> None:
     caps = CAPS[2]
     job = ticket_job(ticket(), caps)

@@ -372,3 +372,41 @@ def test_the_waiting_line_follows_ticket_events_without_reading_the_queue(hall: 
         assert app.prop("waiting_yellow") == "0"
     finally:
         app.close()
+
+
+def test_a_kiosk_call_for_staff_shows_on_the_counter_until_answered(hall: Hall, tmp_path: Path) -> None:
+    api = hall.api
+    early = api.post("/help", "kiosk", headers={"Idempotency-Key": "call-1"})  # made before the terminal
+    assert early.status_code == 201, early.text
+    app = AppProcess(
+        "queue_display.cli",
+        *("counter", "--counter", "c2", "--hall", hall.proc.url, "--locale", "en"),
+        log=tmp_path / "counter.log",
+    )
+    try:
+        sign_in(app, "lilei", PASSWORD)
+        app.wait_prop("callNextButton", "enabled", True)
+        app.wait_text("helpText0", "test kiosk needs help")  # read at connect
+        second = api.post("/help", "kiosk", headers={"Idempotency-Key": "call-2"}).json()["id"]
+        app.wait_text("helpText1", "test kiosk needs help")  # from the event stream
+        app.click("helpAnswer0")
+        app.wait(
+            "the first call answered by this counter",
+            lambda: [h["id"] for h in api.get("/help", "counter").json()] == [second],
+        )
+        # Another counter answers the second: the banner goes with the help.answered event.
+        assert api.post(f"/help/{second}/answer", "counter").status_code == 200
+        app.wait("no banner left", lambda: _gone(app))
+        answered = [
+            e for e in api.get("/events?since=0", "display").json()["events"] if e["type"] == "help.answered"
+        ]
+        assert answered[0]["data"]["help"]["answered_by"] == "Li Lei"
+    finally:
+        app.close()
+
+
+def _gone(app: AppProcess) -> bool:
+    try:
+        return not app.prop("helpBanner0", "visible")
+    except AssertionError:
+        return True  # the delegate is destroyed once no call is open

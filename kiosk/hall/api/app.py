@@ -14,7 +14,7 @@ from starlette.routing import Match
 
 from kiosk.hall.api.body_limits import BodyLimits
 from kiosk.hall.api.openapi import hall_openapi
-from kiosk.hall.api.routers import appointments, auth, counters, devices, events, hall, tickets
+from kiosk.hall.api.routers import appointments, auth, counters, devices, events, hall, help_calls, tickets
 from kiosk.hall.errors import ERRORS, HallError
 from kiosk.hall.service import HallService
 
@@ -48,7 +48,7 @@ def create_app(svc: HallService) -> FastAPI:
     app.state.service = svc
     app.add_middleware(BodyLimits)
     app.openapi = lambda: hall_openapi(app)  # type: ignore[method-assign]
-    for module in (hall, tickets, counters, appointments, events, devices, auth):
+    for module in (hall, tickets, counters, appointments, events, devices, auth, help_calls):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(HallError)

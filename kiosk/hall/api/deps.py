@@ -69,6 +69,7 @@ def require(*roles: str) -> Callable[..., Principal]:
 AnyRole = Annotated[Principal, Depends(require(*ANY_ROLE))]
 Admin = Annotated[Principal, Depends(require("admin"))]
 Staff = Annotated[Principal, Depends(require("counter"))]
+Kiosk = Annotated[Principal, Depends(require("kiosk"))]
 Issuer = Annotated[Principal, Depends(require("kiosk", "counter"))]
 Rater = Annotated[Principal, Depends(require("kiosk", "counter", "display"))]
 Reporter = Annotated[Principal, Depends(require("kiosk", "display", "counter", "technician"))]

@@ -40,6 +40,9 @@ class Error(BaseModel):
     details: dict[str, Any] | None = None
 
 
+PersonKey = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="64 lowercase hex digits")]
+
+
 class TicketIn(Strict):
     # A matter, or an appointment to check in (whose matter it then is): at least one of the two.
     model_config = ConfigDict(
@@ -54,6 +57,11 @@ class TicketIn(Strict):
     matter: str | None = Field(default=None, min_length=1, max_length=64)
     green_reason: GreenReason | None = None
     appointment: str | None = Field(default=None, min_length=1, max_length=64)
+    person_key: PersonKey | None = Field(
+        default=None,
+        description="HMAC-SHA256(day key, ID number) in hex, from GET /kiosk/day-key: the same person "
+        "waiting for the same matter today is refused with `already_waiting` and their ticket",
+    )
 
 
 class CheckInIn(Strict):
@@ -70,6 +78,13 @@ class TicketBrief(BaseModel):
     window: int | None
 
 
+class Notice(BaseModel):
+    code: str = Field(description="e.g. `appointment_expired`: a late arrival got this ordinary ticket")
+    message: str
+    message_zh: str
+    appointment: str | None = None
+
+
 class Ticket(TicketBrief):
     matter_name_zh: str
     matter_name_en: str
@@ -79,6 +94,8 @@ class Ticket(TicketBrief):
     appointment: bool
     waiting_ahead: int | None
     estimated_wait_s: int | None
+    notice: Notice | None = Field(default=None, description="only on an answer that needs explaining")
+    windows: list[int] = Field(default_factory=list, description="window numbers of the counters serving it")
 
 
 class StaffTicket(Ticket):
@@ -135,6 +152,19 @@ class AppointmentIn(Strict):
     slot_start: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     slot_end: datetime = Field(description="ISO 8601; without a UTC offset it is the hall's local time")
     reference: str | None = Field(default=None, max_length=64, description="the booking system's own code")
+    id_number: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{17}[0-9Xx]$",
+        description="the resident's ID number, so they can check in with the card; only a keyed hash of it "
+        "is kept, until check-in or the end of the check-in window",
+    )
+
+
+class CardCheckInIn(Strict):
+    holder_key: PersonKey = Field(
+        description="HMAC-SHA256(appointment_key of GET /kiosk/day-key, ID number read from the card)"
+    )
+    green_reason: GreenReason | None = None
 
 
 class Appointment(BaseModel):
@@ -184,6 +214,9 @@ class Health(BaseModel):
     hall: str
     database: str
     last_seq: int
+    taking_tickets: bool = Field(
+        description="the hall is open and not closed by staff; GET /hall/state says more"
+    )
 
 
 class LoginIn(Strict):
@@ -212,3 +245,53 @@ class StaffOut(BaseModel):
     name: str
     created_at: str | None = None
     disabled_at: str | None = None
+
+
+class HallCloseIn(Strict):
+    reason: str = Field(default="", max_length=200, description="shown on the kiosks' closed screen")
+
+
+class HallState(BaseModel):
+    open: bool = Field(description="kiosks give numbers now")
+    in_opening_hours: bool
+    closed_by_staff: bool
+    reason: str
+    closed_since: str | None
+    hours_today: list[str] = Field(description='local "HH:MM-HH:MM" ranges')
+    hours: dict[str, Any] = Field(description="week: ranges per weekday (mon…sun); closed_dates")
+    next_opening: str | None = Field(description="when closed: the next opening, ISO 8601 local time")
+    ticket_hours: list[str] = Field(description="hall-wide ticket hours; empty: whenever open")
+    daily_quota: int = Field(description="hall-wide daily quota per matter; 0: none")
+    time: str
+
+
+class ReprintedTicket(Ticket):
+    reprint: bool = Field(description="always true: the printer marks the slip 补打 / REPRINT")
+
+
+class PersonTickets(BaseModel):
+    day: str
+    tickets: list[Ticket]
+
+
+class DayKey(BaseModel):
+    day: str
+    key: str = Field(description="the day's secret, hex; kiosks compute person keys with it and forget it")
+    algorithm: Literal["HMAC-SHA256"]
+    valid_until: str
+    appointment_key: str = Field(
+        description="the hall's key for appointments' holder keys (check-in by card)"
+    )
+
+
+class HelpIn(Strict):
+    note: str = Field(default="", max_length=200, description="what the resident was doing, for the staff")
+
+
+class HelpRequest(BaseModel):
+    id: str
+    kiosk: str = Field(description="the kiosk's token name, e.g. 'kiosk 2'")
+    note: str
+    requested_at: str
+    answered_at: str | None
+    answered_by: str | None

@@ -21,6 +21,7 @@ from kiosk.hall.service.base import (
 from kiosk.hall.service.counters import Counters
 from kiosk.hall.service.counts import WaitingCounts
 from kiosk.hall.service.hall import Hall
+from kiosk.hall.service.help import Help
 from kiosk.hall.service.staff import Staff
 from kiosk.hall.service.tickets import Tickets
 from kiosk.hall.service.tokens import Tokens
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class HallService(Tickets, Appointments, Counters, Hall, Staff, Tokens, WaitingCounts, ServiceBase):
+class HallService(Help, Tickets, Appointments, Counters, Hall, Staff, Tokens, WaitingCounts, ServiceBase):
     """The hall's service layer, assembled from its parts (each a module of this package)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
+from kiosk.client.person import person_key
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
-from kiosk.hall.service.base import ServiceBase
+from kiosk.hall.service.persons import Persons
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
@@ -20,14 +21,25 @@ MAX_BOOKING_AHEAD_S = 366 * 86400
 MAX_SLOT_S = 86400
 
 
-class Appointments(ServiceBase):
+class Appointments(Persons):
     # --- appointments -----------------------------------------------------------------------------
 
     def create_appointment(
-        self, matter: str, start: datetime, end: datetime, reference: str | None = None
+        self,
+        matter: str,
+        start: datetime,
+        end: datetime,
+        reference: str | None = None,
+        id_number: str | None = None,
     ) -> dict[str, Any]:
-        """Book a slot. A time without a UTC offset is the hall's local time (not the server host's)."""
+        """Book a slot. A time without a UTC offset is the hall's local time (not the server host's).
+
+        With `id_number` the resident can check in with their ID card: only its keyed hash is kept (see
+        persons.py), until the appointment is checked in or its check-in window ends."""
         m = self._matter(matter)
+        holder_key = None
+        if id_number is not None:
+            holder_key = person_key(self._hall_secret("appointments"), id_number)
         slot_start, slot_end = self._epoch(start), self._epoch(end)
         if slot_end <= slot_start:
             raise HallError("invalid_slot", "the slot must end after it starts")
@@ -51,6 +63,7 @@ class Appointments(ServiceBase):
                     status="booked",
                     reference=reference,
                     created_at=tx.now,
+                    holder_key=holder_key,
                 )
             )
             tx.emit(

@@ -103,6 +103,8 @@ class ServiceBase:
         self.hub = EventHub(int(last))
         # (version it was read at, each counter's served matters and whether it is paused); see _counter_sets.
         self._counter_cache: tuple[int, list[tuple[frozenset[str], bool]]] | None = None
+        # Each counter's served matters and window number, read with the cached sets (see _windows).
+        self._counter_windows: list[tuple[frozenset[str], int]] = []
         self._counter_version = 0
         self._counters_changing = 0
         self._counters_lock = threading.Lock()
@@ -200,9 +202,13 @@ class ServiceBase:
         cached = self._counter_cache
         if not self._counters_changing and cached is not None and cached[0] == version:
             return cached[1]
-        sets = [(frozenset(self._served(r)), bool(r.paused)) for r in conn.execute(select(S.counters)).all()]
+        rows = conn.execute(select(S.counters)).all()
+        sets = [(frozenset(self._served(r)), bool(r.paused)) for r in rows]
+        windows = [(served, int(r.window)) for (served, _), r in zip(sets, rows, strict=True)]
         # While a change is uncommitted, what was read may be rolled back: used once, not kept.
         if not self._counters_changing:
+            # Set before the cache that announces it, so a reader seeing the new version sees these windows.
+            self._counter_windows = windows
             self._counter_cache = (version, sets)
         return sets
 
@@ -219,6 +225,11 @@ class ServiceBase:
                 self._counters_changing -= 1
 
         tx.ended.append(ended)
+
+    def _windows(self, conn: Connection, matter: str) -> list[int]:
+        """Window numbers of the counters serving `matter`, from the counter cache (no query when warm)."""
+        self._counter_sets(conn)
+        return sorted({w for served, w in self._counter_windows if matter in served})
 
     def _mean_service_s(self, conn: Connection, matter: str) -> float:
         """Mean of the matter's last `estimate_window` services, refreshed at most every 30 s."""
@@ -294,6 +305,7 @@ class ServiceBase:
         )
         if row.status == P.Status.WAITING:
             view["waiting_ahead"], view["estimated_wait_s"] = ahead or self._ahead(conn, row, now)
+        view["windows"] = self._windows(conn, row.matter)
         if staff:
             view["green_reason"] = row.green_reason
             view["recalls"] = row.recalls

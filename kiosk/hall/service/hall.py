@@ -10,20 +10,23 @@ from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
 
+from kiosk.hall import hours as H
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
 from kiosk.hall.errors import HallError
 from kiosk.hall.events import Event, Subscription, event_from_row
 from kiosk.hall.json_limits import MAX_DEPTH, too_deep
-from kiosk.hall.service.base import DEVICE_STATES, ServiceBase
+from kiosk.hall.service.base import DEVICE_STATES
 from kiosk.hall.service.counts import waiting_counts
+from kiosk.hall.service.opening import Opening
+from kiosk.hall.service.persons import Persons
 from kiosk.hall.stats import compute_stats
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
 
 
-class Hall(ServiceBase):
+class Hall(Opening, Persons):
     # --- what the API shows of the hall itself ----------------------------------------------------
 
     def hall_name(self) -> str:
@@ -36,6 +39,7 @@ class Hall(ServiceBase):
             "hall": self.config.hall.name,
             "database": self.store.dialect,
             "last_seq": self.hub.last_seq,
+            "taking_tickets": self.taking_tickets(),
         }
 
     def catalogue_view(self) -> dict[str, Any]:
@@ -47,6 +51,10 @@ class Hall(ServiceBase):
                 # The colour a resident without a green reason gets; green follows the person, not the matter.
                 m["colour"] = "yellow" if m["enterprise"] else "blue"
                 m["counters"] = [c["id"] for c in counters if m["id"] in c["serves"]]
+                # What applies to the matter, its own setting or the hall's: kiosks need not know which.
+                matter = self._matter(m["id"])
+                m["ticket_hours"] = H.format_ranges(self._ticket_hours(matter))
+                m["daily_quota"] = self._quota(matter)
         out["hall"] = {"name": self.config.hall.name, "name_en": self.config.hall.name_en}
         p = self.policy
         out["green_age"] = p.green_age
@@ -161,9 +169,10 @@ class Hall(ServiceBase):
         self._housekeeping.start()
 
     def housekeep(self) -> int:
-        """Expire active tickets of earlier business days; forget idempotency keys past their time."""
+        """Expire active tickets of earlier business days; forget idempotency keys past their time, and past
+        days' person keys and their secrets."""
 
-        def cmd(tx: Tx) -> int:
+        def cmd(tx: Tx) -> tuple[int, str]:
             t = S.tickets.c
             today = self.today(tx.now)
             stale = tx.conn.execute(
@@ -178,9 +187,11 @@ class Hall(ServiceBase):
                     S.idempotency.c.created_at < tx.now - self.config.server.idempotency_ttl_s
                 )
             )
-            return len(stale)
+            return len(stale), self._forget_past_persons(tx)
 
-        return self.writer.run(cmd)
+        expired, cleared_before = self.writer.run(cmd)
+        self._persons_cleared_before = cleared_before
+        return expired
 
     # --- devices ----------------------------------------------------------------------------------
 

@@ -13,17 +13,18 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from kiosk.hall import policy as P
 from kiosk.hall import schema as S
-from kiosk.hall.errors import HallError
+from kiosk.hall.errors import ERRORS, HallError
 from kiosk.hall.service import waiting as W
 from kiosk.hall.service.base import (
     RATING_LEVELS,
     RATING_TAGS,
     IssueResult,
     Principal,
-    ServiceBase,
     _fingerprint,
 )
 from kiosk.hall.service.counts import counts_from_rows
+from kiosk.hall.service.opening import Opening
+from kiosk.hall.service.persons import Persons, check_person_key
 from kiosk.hall.writer import Tx
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ _BUMP_NUMBER = (
 _INSERT_NUMBER = insert(S.day_sequences)
 
 
-class Tickets(ServiceBase):
+class Tickets(Opening, Persons):
     # --- idempotency ------------------------------------------------------------------------------
 
     def _idem_lookup(self, conn: Connection, token_id: int, key: str, fp: str) -> IssueResult | None:
@@ -83,10 +84,18 @@ class Tickets(ServiceBase):
         *,
         principal: Principal | None = None,
         idempotency_key: str | None = None,
+        person_key: str | None = None,
+        holder_key: str | None = None,
     ) -> IssueResult:
         """Issue a ticket (or check in an appointment). Safe to retry with the same idempotency key."""
         return self.submit_issue(
-            matter, green_reason, appointment, principal=principal, idempotency_key=idempotency_key
+            matter,
+            green_reason,
+            appointment,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            person_key=person_key,
+            holder_key=holder_key,
         ).result(30.0)
 
     def submit_issue(
@@ -97,20 +106,35 @@ class Tickets(ServiceBase):
         *,
         principal: Principal | None = None,
         idempotency_key: str | None = None,
+        person_key: str | None = None,
+        holder_key: str | None = None,
     ) -> Future[IssueResult]:
-        """`issue_ticket` without waiting: the future resolves once the ticket is committed."""
+        """`issue_ticket` without waiting: the future resolves once the ticket is committed.
+
+        With `person_key` (kiosk.hall.service.persons) the same person waiting for the same matter today is
+        refused with `already_waiting` and their ticket, instead of a second number."""
         if green_reason is not None and green_reason not in P.GREEN_REASONS:
             raise HallError("invalid_request", f"green_reason must be one of {', '.join(P.GREEN_REASONS)}")
-        fp = _fingerprint(
-            "issue", {"matter": matter, "green_reason": green_reason, "appointment": appointment}
-        )
+        payload = {"matter": matter, "green_reason": green_reason, "appointment": appointment}
+        if person_key is not None:
+            payload["person_key"] = check_person_key(person_key)
+        if holder_key is not None:  # check-in by ID card: the appointment is found from the card
+            payload["holder_key"] = check_person_key(holder_key)
+        fp = _fingerprint("issue", payload)
+
+        # What a kiosk must check before giving a number; staff issuing at a counter decide for themselves
+        # (号已取完 sends the resident to the window).
+        resident = principal is None or principal.role == "kiosk"
 
         def cmd(tx: Tx) -> IssueResult:
             if principal is not None and idempotency_key is not None:
                 replay = self._idem_lookup(tx.conn, principal.token_id, idempotency_key, fp)
                 if replay is not None:
                     return replay
-            result = self._issue(tx, matter, green_reason, appointment)
+            appt = appointment
+            if holder_key is not None:
+                appt = self._appointment_for_holder(tx.conn, holder_key, tx.now)
+            result = self._issue(tx, matter, green_reason, appt, resident, person_key)
             if principal is not None and idempotency_key is not None:
                 self._idem_store(tx, principal.token_id, idempotency_key, fp, result)
             return result
@@ -118,9 +142,18 @@ class Tickets(ServiceBase):
         return self.writer.submit(cmd)
 
     def _issue(
-        self, tx: Tx, matter_id: str | None, green_reason: str | None, appointment_id: str | None
+        self,
+        tx: Tx,
+        matter_id: str | None,
+        green_reason: str | None,
+        appointment_id: str | None,
+        resident: bool = False,
+        person_key: str | None = None,
     ) -> IssueResult:
         conn, now = tx.conn, tx.now
+        late_for: str | None = None
+        if resident:
+            self._check_hall_open(now)
         appt_start: float | None = None
         if appointment_id is not None:
             a = conn.execute(select(S.appointments).where(S.appointments.c.id == appointment_id)).first()
@@ -143,18 +176,29 @@ class Tickets(ServiceBase):
                     "appointment_too_early",
                     f"check-in opens at {self.iso(a.slot_start - self.policy.appointment_early_s)}",
                 )
-            if now > a.slot_start + self.policy.appointment_late_s:
-                raise HallError(
-                    "appointment_expired",
-                    "the check-in time of this appointment has passed; take an ordinary ticket",
-                )
             matter_id = a.matter
-            appt_start = a.slot_start
+            if now > a.slot_start + self.policy.appointment_late_s:
+                # Late: the slot is lost, not the visit. An ordinary ticket, and the answer says why.
+                conn.execute(
+                    update(S.appointments)
+                    .where(S.appointments.c.id == a.id)
+                    .values(status="expired", holder_key=None)
+                )
+                tx.emit("appointment.expired", {"appointment": {"id": a.id, "matter": a.matter}})
+                late_for = appointment_id
+                appointment_id = None
+            else:
+                appt_start = a.slot_start
         if matter_id is None:
             raise HallError("invalid_request", "give a matter (or an appointment)")
         matter = self._matter(matter_id)
         colour = P.choose_colour(matter.enterprise, green_reason)
         day = self.today(now)
+        if person_key is not None:
+            self._check_not_waiting(conn, day, person_key, matter.id, now)
+        if resident and appointment_id is None:  # a booked slot is the appointment's own ticket hour
+            self._check_ticket_hours(now, matter)
+            self._take_quota(conn, day, matter)
         n = self._next_number(conn, day, colour)
         ticket_id = secrets.token_urlsafe(16)
         values = {
@@ -177,13 +221,14 @@ class Tickets(ServiceBase):
             "recalls": 0,
             "transfers": 0,
             "rating": None,
+            "person_key": person_key,
         }
         conn.execute(_INSERT_TICKET, values)
         if appointment_id is not None:
             conn.execute(
                 update(S.appointments)
                 .where(S.appointments.c.id == appointment_id)
-                .values(status="checked_in", ticket_id=ticket_id)
+                .values(status="checked_in", ticket_id=ticket_id, holder_key=None)
             )
         row = SimpleNamespace(**values)  # what was just inserted; reading it back would cost a query
         ahead: tuple[int, int] | None = None
@@ -201,6 +246,13 @@ class Tickets(ServiceBase):
             ticket_id=ticket_id,
             annotation=counts,
         )
+        if late_for is not None:
+            view["notice"] = {
+                "code": "appointment_expired",
+                "message": "the check-in time of your appointment has passed; this is an ordinary ticket",
+                "message_zh": ERRORS["appointment_expired"][1],
+                "appointment": late_for,
+            }
         return IssueResult(201, view, False)
 
     def _next_number(self, conn: Connection, day: str, colour: P.Colour) -> int:

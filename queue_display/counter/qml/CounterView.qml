@@ -127,6 +127,42 @@ Rectangle {
             }
         }
 
+        // --- kiosks calling for staff (值班员指导): one row per open call, until a counter answers it ---
+        Repeater {
+            model: view.s.helpCalls || []
+            delegate: Rectangle {
+                required property var modelData
+                required property int index
+                objectName: "helpBanner" + index
+                Layout.fillWidth: true
+                Layout.preferredHeight: 80
+                color: theme.warnFill
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: 24
+                    anchors.rightMargin: 16
+                    spacing: 16
+                    Text {
+                        objectName: "helpText" + index
+                        text: "☎ " + qsTr("%1 needs help").arg(modelData.kiosk)
+                        color: theme.text
+                        font.pixelSize: 26
+                        font.bold: true
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    BigButton {
+                        objectName: "helpAnswer" + index
+                        implicitHeight: 64
+                        implicitWidth: 220
+                        textSize: 24
+                        text: qsTr("On my way")
+                        onClicked: backend.answerHelp(modelData.id)
+                    }
+                }
+            }
+        }
+
         RowLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true

@@ -9,7 +9,7 @@ from kiosk.hall.api.deps import (
     Issuer,
     Svc,
 )
-from kiosk.hall.api.models import Appointment, AppointmentIn, CheckInIn, Error, Ticket
+from kiosk.hall.api.models import Appointment, AppointmentIn, CardCheckInIn, CheckInIn, Error, Ticket
 from kiosk.hall.api.routers.tickets import IdemKey, issue_response
 
 router = APIRouter(tags=["appointments"])
@@ -17,7 +17,7 @@ router = APIRouter(tags=["appointments"])
 
 @router.post("/appointments", status_code=201, response_model=Appointment, responses={422: {"model": Error}})
 def create(body: AppointmentIn, svc: Svc, _: Admin) -> dict:  # type: ignore[type-arg]
-    return svc.create_appointment(body.matter, body.slot_start, body.slot_end, body.reference)
+    return svc.create_appointment(body.matter, body.slot_start, body.slot_end, body.reference, body.id_number)
 
 
 @router.get("/appointments/{appointment_id}", response_model=Appointment, responses={404: {"model": Error}})
@@ -46,5 +46,20 @@ def check_in(
         appointment_id,
         principal=who,
         idempotency_key=key,
+    )
+    return issue_response(result, response)
+
+
+@router.post(
+    "/appointments/check-in-by-card",
+    status_code=201,
+    response_model=Ticket,
+    responses={404: {"model": Error}, 409: {"model": Error}},
+)
+def check_in_by_card(body: CardCheckInIn, response: Response, svc: Svc, who: Issuer, key: IdemKey) -> dict:  # type: ignore[type-arg]
+    """Check in the appointment booked for the card's holder (预约签到 by ID card). A late arrival gets an
+    ordinary ticket whose `notice.code` is `appointment_expired`; too early is refused."""
+    result = svc.issue_ticket(
+        None, body.green_reason, None, principal=who, idempotency_key=key, holder_key=body.holder_key
     )
     return issue_response(result, response)

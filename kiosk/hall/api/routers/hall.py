@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from kiosk.hall.api.deps import (
+    Staff,
     Svc,
     Technician,
 )
-from kiosk.hall.api.models import Health
+from kiosk.hall.api.models import Error, HallCloseIn, HallState, Health
 from kiosk.hall.errors import HallError
 
 router = APIRouter(tags=["hall"])
@@ -20,6 +21,24 @@ router = APIRouter(tags=["hall"])
 @router.get("/health", response_model=Health)
 def health(svc: Svc) -> dict[str, Any]:
     return svc.health()
+
+
+@router.get("/hall/state", response_model=HallState)
+def hall_state(svc: Svc) -> dict[str, Any]:
+    """Public: whether kiosks give numbers now (opening hours, staff closing), and the hours to show."""
+    return svc.hall_state()
+
+
+@router.post("/hall/close", response_model=HallState, responses={422: {"model": Error}})
+def close_hall(svc: Svc, _: Staff, body: HallCloseIn | None = None) -> dict[str, Any]:
+    """Close the hall now (event `hall.closed`): kiosks refuse numbers with `hall_closed` until it opens."""
+    return svc.close_hall(body.reason if body is not None else "")
+
+
+@router.post("/hall/open", response_model=HallState)
+def open_hall(svc: Svc, _: Staff) -> dict[str, Any]:
+    """Undo a staff closing (event `hall.opened`); the opening hours of config [hall.hours] still apply."""
+    return svc.open_hall()
 
 
 @router.get("/catalogue")

@@ -5,16 +5,28 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from kiosk.hall.api.deps import (
     Issuer,
+    Kiosk,
     Rater,
     Staff,
     Svc,
 )
-from kiosk.hall.api.models import Error, Rating, RatingIn, StaffTicket, Ticket, TicketIn
+from kiosk.hall.api.models import (
+    DayKey,
+    Error,
+    PersonKey,
+    PersonTickets,
+    Rating,
+    RatingIn,
+    ReprintedTicket,
+    StaffTicket,
+    Ticket,
+    TicketIn,
+)
 from kiosk.hall.service import IssueResult
 
 router = APIRouter(tags=["tickets"])
@@ -48,15 +60,45 @@ async def issue_ticket(
     who: Issuer,
     key: IdemKey,
 ) -> JSONResponse:
-    """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two."""
+    """Issue a ticket for a matter (or check in `appointment`); a retry with the same key never issues two.
+
+    A kiosk is refused (409) with `hall_closed` (details: hours, next_opening, closed_by_staff, reason),
+    `outside_ticket_hours` (details: ticket_hours) or `quota_used` (details: daily_quota); a counter's
+    token is not, since staff decide at the desk. With `person_key`, the same person already waiting for
+    the matter today gets `already_waiting` with details.ticket (offer POST /tickets/{id}/reprint)."""
     # The hall's busiest call: awaited on the event loop (no threadpool hop) and returned as built, since
     # the service already produced the documented shape.
     future = svc.submit_issue(
-        body.matter, body.green_reason, body.appointment, principal=who, idempotency_key=key
+        body.matter,
+        body.green_reason,
+        body.appointment,
+        principal=who,
+        idempotency_key=key,
+        person_key=body.person_key,
     )
     result = await asyncio.wrap_future(future)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     return JSONResponse(result.body, status_code=result.status_code, headers=headers)
+
+
+@router.get("/tickets", response_model=PersonTickets, responses={422: {"model": Error}})
+def person_tickets(person: Annotated[PersonKey, Query()], svc: Svc, _: Kiosk) -> dict:  # type: ignore[type-arg]
+    """Today's tickets of the person whose key this is (进度查询): status, people ahead, window."""
+    return svc.person_tickets(person)
+
+
+@router.get("/kiosk/day-key", response_model=DayKey)
+def day_key(svc: Svc, _: Kiosk) -> dict:  # type: ignore[type-arg]
+    """Today's secret for person keys, for kiosk tokens only; deleted from the hall when the day ends."""
+    return svc.day_key()
+
+
+@router.post(
+    "/tickets/{ticket_id}/reprint", response_model=ReprintedTicket, responses={409: {"model": Error}}
+)
+def reprint(ticket_id: str, svc: Svc, _: Issuer) -> dict:  # type: ignore[type-arg]
+    """Print today's ticket again (event `ticket.reprinted`); the answer is marked `reprint`."""
+    return svc.reprint(ticket_id)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket, responses={404: {"model": Error}})
