@@ -390,12 +390,15 @@ def test_a_kiosk_call_for_staff_shows_on_the_counter_until_answered(hall: Hall, 
         second = api.post("/help", "kiosk", headers={"Idempotency-Key": "call-2"}).json()["id"]
         app.wait_text("helpText1", "test kiosk needs help")  # from the event stream
         app.click("helpAnswer0")
-        app.wait(
-            "the first call answered by this counter",
-            lambda: [h["id"] for h in api.get("/help", "counter").json()] == [second],
+        # One of the two calls is answered by this counter. (Which banner row the click lands on is the
+        # Repeater's business: both rows come from the same kiosk and read the same.)
+        (remaining,) = app.wait(
+            "one call answered by this counter",
+            lambda: ids if len(ids := [h["id"] for h in api.get("/help", "counter").json()]) == 1 else None,
         )
-        # Another counter answers the second: the banner goes with the help.answered event.
-        assert api.post(f"/help/{second}/answer", "counter").status_code == 200
+        assert remaining in (early.json()["id"], second)
+        # Another counter answers the other: the banner goes with the help.answered event.
+        assert api.post(f"/help/{remaining}/answer", "counter").status_code == 200
         app.wait("no banner left", lambda: _gone(app))
         answered = [
             e for e in api.get("/events?since=0", "display").json()["events"] if e["type"] == "help.answered"
